@@ -85,17 +85,16 @@ public final class XmppStreamParser {
     if (len == 0) {
       return;
     }
+    // Aalto's byte offsets are only right for input fed from index 0, and unconsumed() and the
+    // size limit rely on them, so a slice is copied first
+    byte[] chunk = off == 0 && len == buf.length ? buf : Arrays.copyOfRange(buf, off, off + len);
     try {
-      reader.getInputFeeder().feedInput(buf, off, len);
+      reader.getInputFeeder().feedInput(chunk, 0, len);
     } catch (XMLStreamException e) {
       throw new XmppStreamException(StreamErrorCondition.NOT_WELL_FORMED, e.getMessage());
     }
-    lastChunk = len == buf.length && off == 0 ? buf : Arrays.copyOfRange(buf, off, off + len);
+    lastChunk = chunk;
     fed += len;
-    if (fed - boundary > maxStanzaBytes) {
-      throw new XmppStreamException(
-          StreamErrorCondition.POLICY_VIOLATION, "stanza larger than " + maxStanzaBytes + " bytes");
-    }
   }
 
   /**
@@ -118,6 +117,13 @@ public final class XmppStreamParser {
         int ev = reader.next();
         switch (ev) {
           case AsyncXMLStreamReader.EVENT_INCOMPLETE:
+            // everything fed is consumed: what lies past the last boundary is one unfinished
+            // top-level element, held in memory, so this is where its size is bounded
+            if (fed - boundary > maxStanzaBytes) {
+              throw new XmppStreamException(
+                  StreamErrorCondition.POLICY_VIOLATION,
+                  "stanza larger than " + maxStanzaBytes + " bytes");
+            }
             return null;
           case XMLStreamConstants.START_DOCUMENT:
             continue;
@@ -236,7 +242,7 @@ public final class XmppStreamParser {
     return "{" + ns + "}" + local;
   }
 
-  private Event endElement() {
+  private Event endElement() throws XmppStreamException {
     depth--;
     if (depth == 0) {
       closed = true;
@@ -245,7 +251,14 @@ public final class XmppStreamParser {
     flushText();
     Element e = stack.remove(stack.size() - 1).build();
     if (stack.isEmpty()) {
+      long start = boundary;
       markBoundary();
+      if (boundary - start > maxStanzaBytes) {
+        // the whole element arrived in one chunk, so the incomplete-input check never saw it
+        throw new XmppStreamException(
+            StreamErrorCondition.POLICY_VIOLATION,
+            "stanza larger than " + maxStanzaBytes + " bytes");
+      }
       return new ElementParsed(e);
     }
     stack.get(stack.size() - 1).child(e);

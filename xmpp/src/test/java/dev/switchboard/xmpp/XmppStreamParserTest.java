@@ -146,13 +146,27 @@ class XmppStreamParserTest {
   }
 
   @Test
+  void oversizeStanzaInOneChunkIsPolicyViolation() throws Exception {
+    XmppStreamParser p = new XmppStreamParser(1024, 32);
+    parseAll(p, HEADER.getBytes(StandardCharsets.UTF_8), 4096);
+    byte[] big =
+        ("<message><body>" + "x".repeat(2000) + "</body></message>")
+            .getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> parseAll(p, big, big.length))
+        .isInstanceOfSatisfying(
+            XmppStreamException.class,
+            e -> assertThat(e.condition()).isEqualTo(StreamErrorCondition.POLICY_VIOLATION));
+  }
+
+  @Test
   void manySmallStanzasDoNotCountAsOneBigOne() throws Exception {
     XmppStreamParser p = new XmppStreamParser(1024, 32);
     StringBuilder sb = new StringBuilder(HEADER);
     for (int i = 0; i < 1000; i++) {
       sb.append("<message><body>").append("y".repeat(100)).append("</body></message>");
     }
-    assertThat(parseAll(p, sb.toString().getBytes(StandardCharsets.UTF_8), 700)).hasSize(1001);
+    assertThat(parseAll(p, sb.toString().getBytes(StandardCharsets.UTF_8), 64 * 1024))
+        .hasSize(1001);
   }
 
   @Test
