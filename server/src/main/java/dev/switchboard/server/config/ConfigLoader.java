@@ -95,9 +95,9 @@ public final class ConfigLoader {
     }
   }
 
-  /** Sections whose keys are free-form (none yet; module options will register here). */
+  /** Pekko's own settings pass through unchecked, for operators who need to tune them. */
   private static boolean isOpenSection(String path) {
-    return path.startsWith(ROOT + ".modules.") || path.startsWith("pekko.");
+    return path.startsWith("pekko.");
   }
 
   private static String describe(ConfigException e) {

@@ -1,0 +1,11 @@
+package dev.switchboard.server.iq;
+
+import dev.switchboard.xmpp.Element;
+import java.util.concurrent.CompletionStage;
+
+/** Answers IQs addressed to the server for one payload namespace. */
+@FunctionalInterface
+public interface IqHandler {
+  /** The complete reply (result or error). A failed stage becomes internal-server-error. */
+  CompletionStage<Element> handle(Iq iq);
+}

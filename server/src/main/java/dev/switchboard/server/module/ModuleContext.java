@@ -1,0 +1,28 @@
+package dev.switchboard.server.module;
+
+import com.typesafe.config.Config;
+import dev.switchboard.server.account.AccountStore;
+import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.server.hook.Hooks;
+import dev.switchboard.server.routing.Router;
+import dev.switchboard.server.store.BlockingExecutor;
+import dev.switchboard.server.store.Database;
+import java.util.function.Supplier;
+
+/**
+ * What a module gets to work with. Everything arrives here, never through a global.
+ *
+ * @param options the module's own section {@code switchboard.modules.<name>} (empty if absent)
+ * @param blocking where storage calls run, off actor and event-loop threads
+ * @param features the server's and accounts' disco features, complete once all modules started
+ * @param router the router, available once the server is running
+ */
+public record ModuleContext(
+    ServerConfig config,
+    Config options,
+    Database database,
+    BlockingExecutor blocking,
+    AccountStore accounts,
+    Hooks hooks,
+    DiscoFeatures features,
+    Supplier<Router> router) {}

@@ -1,0 +1,27 @@
+package dev.switchboard.server.session;
+
+import dev.switchboard.server.auth.CredentialLookup;
+import dev.switchboard.server.auth.SaslMechanism;
+import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.server.routing.Router;
+import dev.switchboard.server.stream.StreamMachine;
+import dev.switchboard.xmpp.Element;
+import io.netty.handler.ssl.SslContext;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+
+/**
+ * What every client session shares.
+ *
+ * @param preAuthIqs answers IQs allowed before authentication (in-band registration); the flag
+ *     says whether the stream is encrypted
+ */
+public record C2sServices(
+    ServerConfig config,
+    StreamMachine streamMachine,
+    SslContext sslContext,
+    Map<String, SaslMechanism> mechanisms,
+    CredentialLookup credentials,
+    Router router,
+    BiFunction<Element, Boolean, CompletionStage<Element>> preAuthIqs) {}

@@ -1,0 +1,95 @@
+package dev.switchboard.server.session;
+
+import dev.switchboard.server.transport.XmppStreamHandler;
+import io.netty.channel.Channel;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.ChildFailed;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * The supervisor of this node's client sessions: spawns one actor per accepted connection and
+ * watches it. A session that throws is stopped (its own PostStop sends the client
+ * internal-server-error); nothing else is affected.
+ */
+public final class C2sSessions {
+  /** The supervisor's protocol. */
+  public sealed interface Command {}
+
+  /** A connection was accepted; start its session. */
+  public record Accept(Channel channel, XmppStreamHandler reader, boolean directTls)
+      implements Command {}
+
+  /** Ask every session to end with {@code system-shutdown}. */
+  public record Shutdown() implements Command {}
+
+  private C2sSessions() {}
+
+  public static Behavior<Command> create(C2sServices services, AtomicInteger connected) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.receive(Command.class)
+                .onMessage(
+                    Accept.class,
+                    a -> {
+                      ActorRef<SessionCommand> session =
+                          ctx.spawnAnonymous(
+                              C2sSession.create(services, a.channel(), a.reader(), a.directTls()));
+                      ctx.watch(session);
+                      connected.incrementAndGet();
+                      a.reader().attach(sinkFor(session));
+                      return Behaviors.same();
+                    })
+                .onMessage(
+                    Shutdown.class,
+                    s -> {
+                      ctx.getChildren()
+                          .forEach(
+                              c ->
+                                  c.unsafeUpcast()
+                                      .tell(
+                                          new SessionCommand.Terminate(
+                                              dev.switchboard.xmpp.StreamErrorCondition
+                                                  .SYSTEM_SHUTDOWN,
+                                              "the server is shutting down")));
+                      return Behaviors.same();
+                    })
+                .onSignal(
+                    ChildFailed.class,
+                    f -> {
+                      connected.decrementAndGet();
+                      ctx.getLog()
+                          .warn("session {} crashed and was stopped", f.getRef().path().name(),
+                              f.getCause());
+                      return Behaviors.same();
+                    })
+                .onSignal(
+                    Terminated.class,
+                    t -> {
+                      connected.decrementAndGet();
+                      return Behaviors.same();
+                    })
+                .build());
+  }
+
+  private static XmppStreamHandler.SessionSink sinkFor(ActorRef<SessionCommand> session) {
+    return new XmppStreamHandler.SessionSink() {
+      @Override
+      public void input(dev.switchboard.server.stream.StreamInput input) {
+        session.tell(new SessionCommand.Input(input));
+      }
+
+      @Override
+      public void connectionClosed() {
+        session.tell(new SessionCommand.ConnectionClosed());
+      }
+
+      @Override
+      public void idle() {
+        session.tell(new SessionCommand.IdleTimeout());
+      }
+    };
+  }
+}

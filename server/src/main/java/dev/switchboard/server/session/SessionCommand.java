@@ -1,0 +1,35 @@
+package dev.switchboard.server.session;
+
+import dev.switchboard.server.stream.StreamInput;
+import dev.switchboard.xmpp.Element;
+import dev.switchboard.xmpp.StreamErrorCondition;
+
+/** The protocol of a client session actor. */
+public sealed interface SessionCommand {
+  /** Something the connection produced (a stream header, an element, a parse error...). */
+  record Input(StreamInput input) implements SessionCommand {}
+
+  /** A stanza for this client: write it out. */
+  record Deliver(Element stanza) implements SessionCommand {}
+
+  /** The TCP connection is gone. */
+  record ConnectionClosed() implements SessionCommand {}
+
+  /** Nothing arrived for the idle timeout. */
+  record IdleTimeout() implements SessionCommand {}
+
+  /** The client did not finish binding in time. */
+  record HandshakeTimeout() implements SessionCommand {}
+
+  /** End the stream with this error (another login took the resource, shutdown, admin kick). */
+  record Terminate(StreamErrorCondition condition, String text) implements SessionCommand {}
+
+  /**
+   * Makes the session actor throw, to exercise supervision ("let it crash"): the client gets
+   * internal-server-error and nobody else notices. Used by tests and the admin tools.
+   */
+  record InjectFailure(String reason) implements SessionCommand {}
+
+  /** The result of asynchronous work the session started, to be run on its thread. */
+  record Continue(Runnable work) implements SessionCommand {}
+}

@@ -1,0 +1,257 @@
+package dev.switchboard.server.transport;
+
+import dev.switchboard.server.stream.StreamInput;
+import dev.switchboard.xmpp.XmppStreamException;
+import dev.switchboard.xmpp.XmppStreamParser;
+import dev.switchboard.xmpp.XmppStreamParser.ElementParsed;
+import dev.switchboard.xmpp.XmppStreamParser.Event;
+import dev.switchboard.xmpp.XmppStreamParser.StreamClosed;
+import dev.switchboard.xmpp.XmppStreamParser.StreamOpened;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Turns a connection's bytes into {@link StreamInput}s for its session and carries out the
+ * session's requests that must happen on the connection's event loop (resume, restart, STARTTLS).
+ *
+ * <p>Two reading modes. Until a resource is bound it reads in lock-step: after each top-level
+ * element it stops until the session calls {@link #readMore}, so that a stream restart (after
+ * STARTTLS or SASL) always starts the new parser exactly at the new stream's first byte. Once
+ * established it reads freely, and back-pressure keeps memory bounded: when more than {@link
+ * #MAX_IN_FLIGHT} inputs wait in the session's mailbox, reading stops until it drains.
+ */
+public final class XmppStreamHandler extends ChannelInboundHandlerAdapter {
+  static final int MAX_IN_FLIGHT = 64;
+
+  /** Where the handler sends what it reads. */
+  public interface SessionSink {
+    void input(StreamInput input);
+
+    void connectionClosed();
+
+    void idle();
+  }
+
+  private final int maxStanzaBytes;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final ArrayDeque<byte[]> queued = new ArrayDeque<>();
+  private XmppStreamParser parser;
+  private Channel channel;
+  private SessionSink sink;
+  private boolean lockstep = true;
+  private boolean paused;
+  private boolean failed;
+
+  public XmppStreamHandler(int maxStanzaBytes) {
+    this.maxStanzaBytes = maxStanzaBytes;
+    this.parser = newParser();
+  }
+
+  private XmppStreamParser newParser() {
+    return new XmppStreamParser(maxStanzaBytes, 64);
+  }
+
+  /** Connects the handler to its session and starts reading (called once, from any thread). */
+  public void attach(SessionSink sessionSink) {
+    channel
+        .eventLoop()
+        .execute(
+            () -> {
+              this.sink = sessionSink;
+              if (!channel.isActive()) {
+                sessionSink.connectionClosed();
+                return;
+              }
+              channel.config().setAutoRead(true);
+              channel.read();
+            });
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    channel = ctx.channel();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof ByteBuf buf)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    try {
+      if (failed || !buf.isReadable()) {
+        return;
+      }
+      byte[] bytes = new byte[buf.readableBytes()];
+      buf.readBytes(bytes);
+      if (paused || sink == null) {
+        queue(bytes);
+      } else {
+        feed(bytes);
+      }
+    } finally {
+      ReferenceCountUtil.release(buf);
+    }
+  }
+
+  private void queue(byte[] bytes) {
+    queued.add(bytes);
+    long total = 0;
+    for (byte[] q : queued) {
+      total += q.length;
+    }
+    channel.config().setAutoRead(false);
+    if (total > maxStanzaBytes) {
+      fault(new XmppStreamException(
+          dev.switchboard.xmpp.StreamErrorCondition.POLICY_VIOLATION,
+          "too much data sent ahead of the server's answer"));
+    }
+  }
+
+  private void feed(byte[] bytes) {
+    try {
+      if (!parser.needsInput()) {
+        // the parser still holds bytes from before a pause: finish those first
+        queued.addFirst(bytes);
+        drain();
+        return;
+      }
+      parser.feed(bytes, 0, bytes.length);
+      drain();
+    } catch (XmppStreamException e) {
+      fault(e);
+    }
+  }
+
+  /** Pulls events until the parser needs input, pausing after an element in lock-step mode. */
+  private void drain() throws XmppStreamException {
+    while (!failed) {
+      Event ev = parser.next();
+      if (ev == null) {
+        byte[] next = queued.poll();
+        if (next == null) {
+          return;
+        }
+        parser.feed(next, 0, next.length);
+        continue;
+      }
+      emit(ev);
+      if (ev instanceof ElementParsed && lockstep) {
+        paused = true;
+        channel.config().setAutoRead(false);
+        return;
+      }
+      if (ev instanceof StreamClosed) {
+        return;
+      }
+    }
+  }
+
+  private void emit(Event ev) {
+    StreamInput in =
+        switch (ev) {
+          case StreamOpened o -> new StreamInput.Opened(o.attributes(), o.contentNamespace());
+          case ElementParsed p -> new StreamInput.Received(p.element());
+          case StreamClosed c -> new StreamInput.ClosedByClient();
+        };
+    if (inFlight.incrementAndGet() >= MAX_IN_FLIGHT && !lockstep) {
+      channel.config().setAutoRead(false);
+    }
+    sink.input(in);
+  }
+
+  /** The session has taken one input off its mailbox; called from the session's thread. */
+  public void consumed() {
+    if (inFlight.decrementAndGet() == MAX_IN_FLIGHT / 2) {
+      channel.eventLoop().execute(() -> {
+        if (!lockstep && !paused && !failed) {
+          channel.config().setAutoRead(true);
+        }
+      });
+    }
+  }
+
+  private void fault(XmppStreamException e) {
+    failed = true;
+    queued.clear();
+    channel.config().setAutoRead(false);
+    if (sink == null) {
+      channel.close();
+    } else {
+      sink.input(new StreamInput.Malformed(e.condition(), e.getMessage()));
+    }
+  }
+
+  /**
+   * Lets the next element in. With {@code restart} the stream restarts: a new parser takes over
+   * with whatever bytes the old one had not consumed. With {@code established} lock-step ends.
+   */
+  public void readMore(boolean restart, boolean established) {
+    channel.eventLoop().execute(() -> {
+      if (failed) {
+        return;
+      }
+      if (restart) {
+        byte[] rest = parser.unconsumed();
+        parser = newParser();
+        if (rest.length > 0) {
+          queued.addFirst(rest);
+        }
+      }
+      if (established) {
+        lockstep = false;
+      }
+      paused = false;
+      try {
+        drain();
+      } catch (XmppStreamException e) {
+        fault(e);
+        return;
+      }
+      if (!paused) {
+        channel.config().setAutoRead(true);
+        channel.read();
+      }
+    });
+  }
+
+  /**
+   * Puts TLS under everything that follows (RFC 6120 5.4.3.3). The session wrote {@code proceed}
+   * before calling this from the same thread, and the event loop runs tasks in order, so proceed
+   * goes out in the clear and nothing after it does.
+   */
+  public void startTls(SslContext ssl) {
+    channel
+        .eventLoop()
+        .execute(() -> channel.pipeline().addFirst("tls", ssl.newHandler(channel.alloc())));
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent && sink != null) {
+      sink.idle();
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (sink != null) {
+      sink.connectionClosed();
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // I/O errors (reset by peer, TLS alerts) end the connection; the session hears channelInactive
+    ctx.close();
+  }
+}

@@ -1,0 +1,467 @@
+package dev.switchboard.server.user;
+
+import dev.switchboard.server.config.ServerConfig.ConflictPolicy;
+import dev.switchboard.server.iq.Iq;
+import dev.switchboard.server.session.SessionCommand;
+import dev.switchboard.xmpp.Element;
+import dev.switchboard.xmpp.Jid;
+import dev.switchboard.xmpp.StanzaError;
+import dev.switchboard.xmpp.StanzaErrorCondition;
+import dev.switchboard.xmpp.StreamErrorCondition;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * The single owner of one account's routing, presence and offline decisions, placed by Cluster
+ * Sharding (one per bare JID in the whole cluster), so that a message racing a login is decided in
+ * one place.
+ *
+ * <p>It keeps the account's bound sessions and applies RFC 6121 section 8.5 to stanzas addressed
+ * to the account: to a bare JID, messages go to every available resource with non-negative
+ * priority; to a full JID, to that resource, falling back by type as the RFC says. Presence and the
+ * account's IQs are left to {@link UserFeature}s and account IQ handlers.
+ */
+public final class UserActor extends AbstractBehavior<UserActor.Command> implements UserContext {
+  public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "user");
+  private static final Duration IDLE_PASSIVATION = Duration.ofMinutes(2);
+
+  /** The user actor's protocol. */
+  public sealed interface Command {}
+
+  /** A stanza addressed to this account, from anywhere. */
+  public record Incoming(Element stanza) implements Command {}
+
+  /** A stanza from one of this account's own sessions that needs the owner (presence). */
+  public record FromSession(String resource, Element stanza) implements Command {}
+
+  /** Bind a resource for a new session; the answer goes to {@code replyTo}. */
+  public record Bind(
+      String requestedResource, ActorRef<SessionCommand> session, ActorRef<BindResult> replyTo)
+      implements Command {}
+
+  /** The outcome of {@link Bind}. */
+  public sealed interface BindResult {
+    record Bound(Jid jid) implements BindResult {}
+
+    record Refused(StanzaErrorCondition condition) implements BindResult {}
+  }
+
+  /** A session ended cleanly; {@code finalPresence} is its last unavailable presence, if any. */
+  public record Unbind(String resource, ActorRef<SessionCommand> session, Element finalPresence)
+      implements Command {}
+
+  /** Stop message for sharding passivation and rebalancing. */
+  public record Stop() implements Command {}
+
+  private record SessionGone(String resource, ActorRef<SessionCommand> session)
+      implements Command {}
+
+  private record Loaded(LoadedState state, Throwable error) implements Command {}
+
+  private record IoDone(Object value, Throwable error, BiConsumer<Object, Throwable> then)
+      implements Command {}
+
+  private record IdleCheck() implements Command {}
+
+  private final UserServices services;
+  private final Jid jid;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final StashBuffer<Command> stash;
+  private final TimerScheduler<Command> timers;
+  private final Map<String, SessionEntry> sessions = new LinkedHashMap<>();
+  private final Map<StateKey<?>, Object> state = new HashMap<>();
+  private boolean exists;
+  private boolean loading = true;
+  private int pendingIo;
+  private long lastActivity = System.nanoTime();
+
+  public static Behavior<Command> create(
+      UserServices services, String entityId, ActorRef<ClusterSharding.ShardCommand> shard) {
+    return Behaviors.withStash(
+        10_000,
+        stash ->
+            Behaviors.withTimers(
+                timers ->
+                    Behaviors.setup(
+                        ctx -> new UserActor(ctx, services, entityId, shard, stash, timers))));
+  }
+
+  private UserActor(
+      ActorContext<Command> ctx,
+      UserServices services,
+      String entityId,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      StashBuffer<Command> stash,
+      TimerScheduler<Command> timers) {
+    super(ctx);
+    this.services = services;
+    this.jid = Jid.parse(entityId);
+    this.shard = shard;
+    this.stash = stash;
+    this.timers = timers;
+    timers.startTimerWithFixedDelay(new IdleCheck(), IDLE_PASSIVATION);
+    ctx.pipeToSelf(load(), Loaded::new);
+  }
+
+  /** Existence and every feature's state, read off the actor's thread. */
+  private record LoadedState(boolean exists, List<Consumer<UserContext>> initializers) {}
+
+  private CompletionStage<LoadedState> load() {
+    return services
+        .accountExists(jid)
+        .thenCompose(
+            found -> {
+              CompletionStage<LoadedState> all =
+                  CompletableFuture.completedFuture(new LoadedState(found, new ArrayList<>()));
+              if (!found) {
+                return all;
+              }
+              for (UserFeature f : services.features()) {
+                all =
+                    all.thenCombine(
+                        f.load(jid),
+                        (st, init) -> {
+                          st.initializers().add(init);
+                          return st;
+                        });
+              }
+              return all;
+            });
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Loaded.class, this::onLoaded)
+        .onMessage(IoDone.class, this::onIoDone)
+        .onMessage(IdleCheck.class, m -> onIdleCheck())
+        .onMessage(Stop.class, m -> Behaviors.stopped())
+        .onMessage(Command.class, this::onCommand)
+        .build();
+  }
+
+  private Behavior<Command> onLoaded(Loaded m) {
+    if (m.error() != null) {
+      // Storage is unreachable: crash so that sharding restarts this account on the next message
+      // instead of serving it with half its state.
+      throw new IllegalStateException("loading " + jid + " failed", m.error());
+    }
+    exists = m.state().exists();
+    m.state().initializers().forEach(init -> init.accept(this));
+    loading = false;
+    return unstashIfIdle();
+  }
+
+  private Behavior<Command> onIoDone(IoDone m) {
+    pendingIo--;
+    m.then().accept(m.value(), m.error());
+    return unstashIfIdle();
+  }
+
+  private Behavior<Command> unstashIfIdle() {
+    if (!loading && pendingIo == 0 && !stash.isEmpty()) {
+      return stash.unstashAll(this);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onCommand(Command c) {
+    if (loading || pendingIo > 0) {
+      if (stash.isFull()) {
+        overflow(c);
+      } else {
+        stash.stash(c);
+      }
+      return this;
+    }
+    lastActivity = System.nanoTime();
+    switch (c) {
+      case Incoming in -> incoming(in.stanza());
+      case FromSession fs -> fromSession(fs);
+      case Bind b -> bind(b);
+      case Unbind u -> ended(u.resource(), u.session(), u.finalPresence());
+      case SessionGone g -> ended(g.resource(), g.session(), null);
+      default -> {}
+    }
+    return this;
+  }
+
+  private void overflow(Command c) {
+    if (c instanceof Incoming in) {
+      bounce(in.stanza(), StanzaErrorCondition.RESOURCE_CONSTRAINT);
+    } else if (c instanceof Bind b) {
+      b.replyTo().tell(new BindResult.Refused(StanzaErrorCondition.RESOURCE_CONSTRAINT));
+    }
+  }
+
+  private Behavior<Command> onIdleCheck() {
+    boolean idle = System.nanoTime() - lastActivity > IDLE_PASSIVATION.toNanos();
+    if (sessions.isEmpty() && idle && pendingIo == 0 && !loading) {
+      shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
+    }
+    return this;
+  }
+
+  // ---- binding ----
+
+  private void bind(Bind b) {
+    if (!exists) {
+      b.replyTo().tell(new BindResult.Refused(StanzaErrorCondition.NOT_AUTHORIZED));
+      return;
+    }
+    String resource = b.requestedResource();
+    if (resource == null) {
+      resource = newResource();
+    }
+    Jid full;
+    try {
+      full = jid.withResource(resource);
+    } catch (Jid.InvalidJidException e) {
+      b.replyTo().tell(new BindResult.Refused(StanzaErrorCondition.BAD_REQUEST));
+      return;
+    }
+    SessionEntry old = sessions.get(full.resource());
+    if (old != null) {
+      if (services.conflictPolicy() == ConflictPolicy.REJECT) {
+        b.replyTo().tell(new BindResult.Refused(StanzaErrorCondition.CONFLICT));
+        return;
+      }
+      old.session()
+          .tell(
+              new SessionCommand.Terminate(
+                  StreamErrorCondition.CONFLICT, "replaced by a new login"));
+      ended(old.resource(), old.session(), null);
+    }
+    sessions.put(full.resource(), new SessionEntry(full, b.session(), null, false));
+    getContext().watchWith(b.session(), new SessionGone(full.resource(), b.session()));
+    b.replyTo().tell(new BindResult.Bound(full));
+  }
+
+  private String newResource() {
+    String r;
+    do {
+      r = "sb-" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+    } while (sessions.containsKey(r));
+    return r;
+  }
+
+  private void ended(String resource, ActorRef<SessionCommand> session, Element finalPresence) {
+    SessionEntry e = sessions.get(resource);
+    if (e == null || !e.session().equals(session)) {
+      return; // already replaced or removed
+    }
+    sessions.remove(resource);
+    getContext().unwatch(session);
+    for (UserFeature f : services.features()) {
+      f.sessionEnded(this, e, finalPresence);
+    }
+  }
+
+  // ---- stanzas ----
+
+  private void fromSession(FromSession fs) {
+    SessionEntry from = sessions.get(fs.resource());
+    if (from == null) {
+      return; // the session ended meanwhile
+    }
+    for (UserFeature f : services.features()) {
+      if (f.outgoing(this, from, fs.stanza())) {
+        return;
+      }
+    }
+    route(fs.stanza());
+  }
+
+  private void incoming(Element stanza) {
+    for (UserFeature f : services.features()) {
+      if (exists && f.incoming(this, stanza)) {
+        return;
+      }
+    }
+    switch (stanza.name()) {
+      case "message" -> message(stanza);
+      case "iq" -> iq(stanza);
+      default -> {} // presence no feature took: nothing to do
+    }
+  }
+
+  private void message(Element m) {
+    String type = m.attr("type") == null ? "normal" : m.attr("type");
+    if (type.equals("error")) {
+      deliverToFullOrDrop(m);
+      return;
+    }
+    if (!exists) {
+      bounce(m, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+      return;
+    }
+    Jid to = Jid.tryParse(m.attr("to"));
+    if (to != null && to.isFull()) {
+      SessionEntry s = sessions.get(to.resource());
+      if (s != null) {
+        deliver(s, m);
+        return;
+      }
+      switch (type) {
+        case "groupchat" -> {
+          bounce(m, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+          return;
+        }
+        case "headline" -> {
+          return;
+        }
+        default -> {} // normal and chat: treat as addressed to the bare JID (RFC 6121 8.5.3.2.1)
+      }
+    }
+    if (type.equals("groupchat")) {
+      bounce(m, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+      return;
+    }
+    boolean delivered = false;
+    for (SessionEntry s : sessions.values()) {
+      if (s.available() && s.priority() >= 0) {
+        deliver(s, m);
+        delivered = true;
+      }
+    }
+    if (delivered || type.equals("headline")) {
+      return;
+    }
+    for (UserFeature f : services.features()) {
+      if (f.undeliverable(this, m)) {
+        return;
+      }
+    }
+    bounce(m, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+  }
+
+  private void deliverToFullOrDrop(Element stanza) {
+    Jid to = Jid.tryParse(stanza.attr("to"));
+    if (to != null && to.isFull()) {
+      SessionEntry s = sessions.get(to.resource());
+      if (s != null) {
+        deliver(s, stanza);
+      }
+    }
+  }
+
+  private void iq(Element stanza) {
+    String type = stanza.attr("type");
+    Jid to = Jid.tryParse(stanza.attr("to"));
+    boolean request = "get".equals(type) || "set".equals(type);
+    if (to != null && to.isFull()) {
+      SessionEntry s = sessions.get(to.resource());
+      if (s != null) {
+        deliver(s, stanza);
+      } else if (request) {
+        bounce(stanza, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+      }
+      return;
+    }
+    if (!request) {
+      return; // results and errors to a bare JID have no one to go to
+    }
+    Iq iq = Iq.parse(stanza);
+    if (iq == null) {
+      bounce(stanza, StanzaErrorCondition.BAD_REQUEST);
+      return;
+    }
+    AccountIqHandler h = exists ? services.accountIqs().get(iq.payload().namespace()) : null;
+    if (h == null) {
+      bounce(stanza, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+      return;
+    }
+    try {
+      h.handle(this, iq);
+    } catch (RuntimeException e) {
+      getContext().getLog().error("account IQ handler for {} failed", iq.payload().namespace(), e);
+      route(iq.error(StanzaErrorCondition.INTERNAL_SERVER_ERROR));
+    }
+  }
+
+  private void bounce(Element stanza, StanzaErrorCondition condition) {
+    if ("error".equals(stanza.attr("type")) || stanza.attr("from") == null) {
+      return;
+    }
+    route(StanzaError.reply(stanza, condition, null));
+  }
+
+  // ---- UserContext ----
+
+  @Override
+  public Jid jid() {
+    return jid;
+  }
+
+  @Override
+  public boolean exists() {
+    return exists;
+  }
+
+  @Override
+  public Collection<SessionEntry> sessions() {
+    return Collections.unmodifiableCollection(sessions.values());
+  }
+
+  @Override
+  public Optional<SessionEntry> session(String resource) {
+    return Optional.ofNullable(sessions.get(resource));
+  }
+
+  @Override
+  public void update(SessionEntry entry) {
+    sessions.computeIfPresent(
+        entry.resource(), (k, old) -> old.session().equals(entry.session()) ? entry : old);
+  }
+
+  @Override
+  public void deliver(SessionEntry to, Element stanza) {
+    to.session().tell(new SessionCommand.Deliver(stanza));
+  }
+
+  @Override
+  public void route(Element stanza) {
+    services.router().route(stanza);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> T get(StateKey<T> key) {
+    return (T) state.get(key);
+  }
+
+  @Override
+  public <T> void put(StateKey<T> key, T value) {
+    state.put(key, value);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> void await(CompletionStage<T> io, BiConsumer<T, Throwable> then) {
+    pendingIo++;
+    BiConsumer<Object, Throwable> k = (v, e) -> then.accept((T) v, e);
+    getContext().pipeToSelf(io, (v, e) -> new IoDone(v, e, k));
+  }
+}
