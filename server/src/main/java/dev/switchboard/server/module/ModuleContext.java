@@ -7,7 +7,6 @@ import dev.switchboard.server.hook.Hooks;
 import dev.switchboard.server.routing.Router;
 import dev.switchboard.server.store.BlockingExecutor;
 import dev.switchboard.server.store.Database;
-import java.util.function.Supplier;
 
 /**
  * What a module gets to work with. Everything arrives here, never through a global.
@@ -15,7 +14,7 @@ import java.util.function.Supplier;
  * @param options the module's own section {@code switchboard.modules.<name>} (empty if absent)
  * @param blocking where storage calls run, off actor and event-loop threads
  * @param features the server's and accounts' disco features, complete once all modules started
- * @param router the router, available once the server is running
+ * @param router the router
  */
 public record ModuleContext(
     ServerConfig config,
@@ -25,4 +24,4 @@ public record ModuleContext(
     AccountStore accounts,
     Hooks hooks,
     DiscoFeatures features,
-    Supplier<Router> router) {}
+    Router router) {}

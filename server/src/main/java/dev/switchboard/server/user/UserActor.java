@@ -72,6 +72,9 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
   public record Unbind(String resource, ActorRef<SessionCommand> session, Element finalPresence)
       implements Command {}
 
+  /** Passes an administrative command (kick, failure injection) to one bound session. */
+  public record Control(String resource, SessionCommand command) implements Command {}
+
   /** Stop message for sharding passivation and rebalancing. */
   public record Stop() implements Command {}
 
@@ -203,6 +206,7 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
       case Bind b -> bind(b);
       case Unbind u -> ended(u.resource(), u.session(), u.finalPresence());
       case SessionGone g -> ended(g.resource(), g.session(), null);
+      case Control ctl -> session(ctl.resource()).ifPresent(e -> e.session().tell(ctl.command()));
       default -> {}
     }
     return this;
@@ -444,6 +448,17 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
   @Override
   public void route(Element stanza) {
     services.router().route(stanza);
+  }
+
+  @Override
+  public void accountRemoved(StreamErrorCondition condition, String text) {
+    exists = false;
+    for (SessionEntry s : sessions.values()) {
+      getContext().unwatch(s.session());
+      s.session().tell(new SessionCommand.Terminate(condition, text));
+    }
+    sessions.clear();
+    state.clear();
   }
 
   @Override

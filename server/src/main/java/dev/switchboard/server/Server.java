@@ -1,0 +1,352 @@
+package dev.switchboard.server;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.switchboard.server.account.AccountStore;
+import dev.switchboard.server.account.JdbcAccountStore;
+import dev.switchboard.server.auth.CredentialLookup;
+import dev.switchboard.server.auth.SaslMechanism;
+import dev.switchboard.server.auth.SaslMechanisms;
+import dev.switchboard.server.cli.VersionProvider;
+import dev.switchboard.server.config.ConfigError;
+import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.server.hook.Hooks;
+import dev.switchboard.server.iq.ServerIqs;
+import dev.switchboard.server.mod.disco.DiscoModule;
+import dev.switchboard.server.mod.ping.PingModule;
+import dev.switchboard.server.mod.register.RegisterModule;
+import dev.switchboard.server.mod.roster.RosterModule;
+import dev.switchboard.server.mod.version.VersionModule;
+import dev.switchboard.server.module.Module;
+import dev.switchboard.server.module.ModuleContext;
+import dev.switchboard.server.module.ModuleRegistry;
+import dev.switchboard.server.routing.Router;
+import dev.switchboard.server.session.C2sServices;
+import dev.switchboard.server.session.C2sSessions;
+import dev.switchboard.server.store.BlockingExecutor;
+import dev.switchboard.server.store.Database;
+import dev.switchboard.server.stream.StreamMachine;
+import dev.switchboard.server.stream.StreamPolicy;
+import dev.switchboard.server.tls.TlsCredentials;
+import dev.switchboard.server.transport.C2sListener;
+import dev.switchboard.server.transport.EventLoops;
+import dev.switchboard.server.transport.XmppStreamHandler;
+import dev.switchboard.server.user.UserActor;
+import dev.switchboard.server.user.UserServices;
+import dev.switchboard.xmpp.Element;
+import dev.switchboard.xmpp.Jid;
+import dev.switchboard.xmpp.StanzaError;
+import dev.switchboard.xmpp.StanzaErrorCondition;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Assembles and runs one Switchboard node: storage, the actor system (a Pekko cluster, of one node
+ * unless configured otherwise), the modules, and the listeners. {@link #close} undoes it in reverse.
+ */
+public final class Server implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+
+  private final ServerConfig config;
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private ActorSystem<Void> system;
+  private ActorRef<C2sSessions.Command> sessions;
+  private C2sListener c2s;
+  private Router router;
+  private AccountStore accounts;
+  private final AtomicInteger connections = new AtomicInteger();
+
+  private Server(ServerConfig config) {
+    this.config = config;
+  }
+
+  /** Starts a node; on failure everything started so far is closed again. */
+  public static Server start(ServerConfig config) {
+    Server s = new Server(config);
+    try {
+      s.run();
+      return s;
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  private void run() {
+    long t0 = System.nanoTime();
+    try {
+      Files.createDirectories(config.dataDir());
+    } catch (IOException e) {
+      throw new ConfigError(
+          "switchboard.data-dir: cannot create " + config.dataDir() + ": " + e.getMessage());
+    }
+    TlsCredentials tls = TlsCredentials.load(config);
+    SslContext ssl = tls.serverContext(config.tls().protocols());
+
+    Database db = Database.open(config);
+    resources.add(db);
+    BlockingExecutor blocking = new BlockingExecutor(config.database().poolSize());
+    resources.add(blocking);
+    ExecutorService cpu =
+        Executors.newFixedThreadPool(
+            Math.max(1, Runtime.getRuntime().availableProcessors()),
+            Thread.ofPlatform().name("sb-cpu-", 0).daemon(true).factory());
+    resources.add(cpu::shutdownNow);
+    accounts = new JdbcAccountStore(db);
+
+    system = ActorSystem.create(Behaviors.empty(), "switchboard", pekkoConfig());
+    resources.add(() -> system.terminate());
+    joinSelf();
+
+    ClusterSharding sharding = ClusterSharding.get(system);
+    Hooks hooks = new Hooks();
+    ServerIqs serverIqs = new ServerIqs();
+    router =
+        new Router(
+            config.domain(),
+            jid -> sharding.entityRefFor(UserActor.TYPE_KEY, jid.toString()),
+            serverIqs);
+    ModuleRegistry modules = new ModuleRegistry(hooks, serverIqs);
+    modules.start(
+        defaultModules(),
+        options ->
+            new ModuleContext(
+                config, options, db, blocking, accounts, hooks, modules, router),
+        config.raw());
+    resources.add(modules::stop);
+
+    UserServices userServices =
+        new UserServices(
+            router,
+            config.onConflict(),
+            jid -> blocking.submit(() -> accounts.exists(jid)),
+            modules.userFeatures(),
+            modules.accountIqs());
+    sharding.init(
+        Entity.of(
+                UserActor.TYPE_KEY,
+                ec -> UserActor.create(userServices, ec.getEntityId(), ec.getShard()))
+            .withStopMessage(new UserActor.Stop()));
+
+    Map<String, SaslMechanism> mechanisms = new HashMap<>();
+    for (SaslMechanism m : SaslMechanisms.create(config.auth().mechanisms(), cpu)) {
+      mechanisms.put(m.name(), m);
+    }
+    CredentialLookup credentials =
+        username -> blocking.submit(() -> accounts.credentials(Jid.bare(username, config.domain())));
+    StreamPolicy policy =
+        new StreamPolicy(
+            config.domain(),
+            true,
+            config.c2s().requireTls(),
+            config.auth().mechanisms(),
+            !config.c2s().requireTls(),
+            modules.preAuthFeatures(),
+            List.copyOf(modules.preAuthIqs().keySet()),
+            modules.postAuthFeatures(),
+            config.c2s().maxAuthFailures());
+    SecureRandom random = new SecureRandom();
+    StreamMachine machine =
+        new StreamMachine(
+            policy,
+            () -> {
+              byte[] id = new byte[12];
+              random.nextBytes(id);
+              return HexFormat.of().formatHex(id);
+            });
+    BiFunction<Element, Boolean, CompletionStage<Element>> preAuth =
+        (iq, secured) -> {
+          var h = modules.preAuthIqs().get(iq.firstElement().namespace());
+          return h == null
+              ? CompletableFuture.completedFuture(
+                  StanzaError.reply(iq, StanzaErrorCondition.SERVICE_UNAVAILABLE, null))
+              : h.handle(iq, secured);
+        };
+    C2sServices services =
+        new C2sServices(config, machine, ssl, mechanisms, credentials, router, preAuth);
+    sessions =
+        system.systemActorOf(C2sSessions.create(services, connections), "c2s", Props.empty());
+
+    EventLoops loops = new EventLoops(Runtime.getRuntime().availableProcessors());
+    resources.add(loops);
+    c2s =
+        new C2sListener(
+            config.c2s(),
+            ssl,
+            loops,
+            (ch, directTls) ->
+                sessions.tell(
+                    new C2sSessions.Accept(
+                        ch, ch.pipeline().get(XmppStreamHandler.class), directTls)));
+    resources.add(c2s);
+    c2s.start();
+
+    if (!config.c2s().requireTls()) {
+      LOG.warn(
+          "c2s.require-tls is off: clients may authenticate without TLS, with PLAIN in the clear."
+              + " Use this only for benchmarks on loopback.");
+    }
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    System.out.printf(
+        "Switchboard %s serving %s (data in %s, %s transport) started in %d ms%n",
+        VersionProvider.version(),
+        config.domain(),
+        config.dataDir().toAbsolutePath().normalize(),
+        loops.epoll() ? "epoll" : "nio",
+        ms);
+    List<InetSocketAddress> addrs = c2s.addresses();
+    System.out.printf("  c2s (STARTTLS)   %s%n", addrs.get(0));
+    if (addrs.size() > 1) {
+      System.out.printf("  c2s (direct TLS) %s%n", addrs.get(1));
+    }
+    System.out.printf(
+        "  TLS certificate  %s%s (SHA-256 %s)%n",
+        tls.certificatePath(), tls.selfSigned() ? ", self-signed" : "", tls.sha256Fingerprint());
+    System.out.flush();
+  }
+
+  private static List<Module> defaultModules() {
+    return List.of(
+        new DiscoModule(),
+        new PingModule(),
+        new VersionModule(),
+        new RosterModule(),
+        new RegisterModule());
+  }
+
+  private Config pekkoConfig() {
+    Config ours =
+        ConfigFactory.parseString(
+            """
+            pekko {
+              loggers = ["org.apache.pekko.event.slf4j.Slf4jLogger"]
+              logging-filter = "org.apache.pekko.event.slf4j.Slf4jLoggingFilter"
+              loglevel = INFO
+              log-dead-letters = 0
+              log-dead-letters-during-shutdown = off
+              actor.provider = cluster
+              remote.artery.canonical.hostname = "127.0.0.1"
+              remote.artery.canonical.port = 0
+              cluster {
+                downing-provider-class = "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"
+                jmx.enabled = off
+                log-info = off
+                sharding.passivation.strategy = none
+              }
+              coordinated-shutdown.exit-jvm = off
+              coordinated-shutdown.run-by-jvm-shutdown-hook = off
+            }
+            """);
+    Config user = config.raw().hasPath("pekko") ? config.raw().withOnlyPath("pekko") : ConfigFactory.empty();
+    return user.withFallback(ours).withFallback(ConfigFactory.load());
+  }
+
+  /** A node of one joins itself; waits until it is Up so sharding can place accounts at once. */
+  private void joinSelf() {
+    Cluster cluster = Cluster.get(system);
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (cluster.selfMember().status() != MemberStatus.up()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the cluster node did not come up within 60 s");
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while starting", e);
+      }
+    }
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  /** Where the c2s listeners are bound (STARTTLS first, then direct TLS if enabled). */
+  public List<InetSocketAddress> c2sAddresses() {
+    return c2s.addresses();
+  }
+
+  /** Open client connections on this node. */
+  public int connections() {
+    return connections.get();
+  }
+
+  /**
+   * Sends an administrative command to the session bound to {@code fullJid}, wherever it runs
+   * (used to kick a user, and by tests to make a session crash).
+   */
+  public void control(Jid fullJid, dev.switchboard.server.session.SessionCommand command) {
+    router.user(fullJid).tell(new UserActor.Control(fullJid.resource(), command));
+  }
+
+  /** The account store, for the admin tools and tests. */
+  public AccountStore accounts() {
+    return accounts;
+  }
+
+  /** The actor system, for tests and the admin tools. */
+  public ActorSystem<Void> actorSystem() {
+    return system;
+  }
+
+  /** Ends every session with system-shutdown, then stops everything in reverse order. */
+  @Override
+  public void close() {
+    if (sessions != null) {
+      sessions.tell(new C2sSessions.Shutdown());
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (connections.get() > 0 && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception e) {
+        LOG.warn("error while stopping", e);
+      }
+    }
+    resources.clear();
+    if (system != null) {
+      try {
+        system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("actor system did not stop in time", e);
+      }
+    }
+  }
+}
