@@ -55,7 +55,9 @@ final class ScramExchange implements SaslExchange {
     return switch (state) {
       case FIRST -> clientFirst(clientData);
       case FINAL -> CompletableFuture.completedFuture(clientFinal(clientData));
-      case LOOKING_UP, DONE -> fail(SaslFailure.MALFORMED_REQUEST, "unexpected data");
+      // a step while the lookup runs breaks the one-step-at-a-time rule; the exchange goes on
+      case LOOKING_UP, DONE ->
+          SaslSupport.failure(SaslFailure.MALFORMED_REQUEST, "unexpected data");
     };
   }
 
