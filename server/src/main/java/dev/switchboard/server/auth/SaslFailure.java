@@ -2,7 +2,7 @@ package dev.switchboard.server.auth;
 
 import java.util.Locale;
 
-/** RFC 6120 6.5 SASL failure conditions. */
+/** The SASL failure conditions of RFC 6120 section 6.5. */
 public enum SaslFailure {
   ABORTED,
   ACCOUNT_DISABLED,
@@ -16,7 +16,10 @@ public enum SaslFailure {
   NOT_AUTHORIZED,
   TEMPORARY_AUTH_FAILURE;
 
+  private final String elementName = name().toLowerCase(Locale.ROOT).replace('_', '-');
+
+  /** The child element of {@code <failure/>}, such as "not-authorized". */
   public String elementName() {
-    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    return elementName;
   }
 }

@@ -1,7 +1,168 @@
 package dev.switchboard.server.cli;
 
+import dev.switchboard.server.account.AccountStore;
+import dev.switchboard.server.account.JdbcAccountStore;
+import dev.switchboard.server.auth.Passwords;
+import dev.switchboard.server.auth.StoredCredentials;
+import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.server.store.Database;
+import dev.switchboard.server.store.StoreException;
+import dev.switchboard.xmpp.Jid;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code switchboard account ...}: account administration on the data directory. */
-@Command(name = "account", description = "Manage accounts")
-public final class AccountCommand {}
+/**
+ * {@code switchboard account ...}: account administration. Opens the database directly, so it works
+ * with the server stopped, and with SQLite's WAL also while it runs.
+ */
+@Command(
+    name = "account",
+    description = "Manage accounts",
+    subcommands = {
+      AccountCommand.Add.class,
+      AccountCommand.Passwd.class,
+      AccountCommand.Remove.class,
+      AccountCommand.ListAccounts.class
+    })
+public final class AccountCommand {
+  /** What every subcommand shares: configuration, output and an open store. */
+  abstract static class Base implements Callable<Integer> {
+    @Mixin ConfigOptions config;
+    @Spec CommandSpec spec;
+
+    @Override
+    public final Integer call() {
+      ServerConfig cfg = config.load();
+      check(cfg);
+      try (Database db = open(cfg)) {
+        run(cfg, new JdbcAccountStore(db));
+      } catch (StoreException e) {
+        // a locked or unreachable database is the operator's to fix, not a bug
+        throw new UserError("database error: " + e.getMessage());
+      }
+      return 0;
+    }
+
+    /** Checks the arguments before the database is touched. */
+    void check(ServerConfig cfg) {}
+
+    abstract void run(ServerConfig cfg, AccountStore store);
+
+    PrintWriter out() {
+      return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+      return spec.commandLine().getErr();
+    }
+
+    private static Database open(ServerConfig cfg) {
+      try {
+        return Database.open(cfg);
+      } catch (StoreException e) {
+        throw new UserError(e.getMessage());
+      }
+    }
+  }
+
+  /** A subcommand that works on one account named by its JID. */
+  abstract static class OnAccount extends Base {
+    @Parameters(paramLabel = "JID", description = "The account's bare JID, e.g. alice@localhost")
+    String jid;
+
+    Jid account;
+
+    @Override
+    void check(ServerConfig cfg) {
+      account = AccountJids.parse(jid);
+    }
+
+    static void requireExisting(AccountStore store, Jid account) {
+      if (!store.exists(account)) {
+        throw new UserError("no such account " + account);
+      }
+    }
+  }
+
+  /** A subcommand that sets a password. */
+  abstract static class WithPassword extends OnAccount {
+    @Option(
+        names = "--password-stdin",
+        description = "Read the password from the first line of standard input")
+    boolean passwordStdin;
+
+    StoredCredentials credentials(ServerConfig cfg) {
+      String password = passwordStdin ? PasswordInput.fromStdin() : PasswordInput.fromConsole();
+      try {
+        return Passwords.derive(password, cfg.auth().scramIterations());
+      } catch (IllegalArgumentException e) {
+        throw new UserError("unusable password: " + e.getMessage());
+      }
+    }
+  }
+
+  @Command(name = "add", description = "Create an account")
+  static final class Add extends WithPassword {
+    @Override
+    void check(ServerConfig cfg) {
+      super.check(cfg);
+      // stored as given, for a domain the server may serve later
+      if (!account.domainPart().equals(cfg.domain())) {
+        err()
+            .println(
+                "switchboard: warning: "
+                    + account.domainPart()
+                    + " is not the configured domain; the server serves only "
+                    + cfg.domain());
+      }
+    }
+
+    @Override
+    void run(ServerConfig cfg, AccountStore store) {
+      if (store.exists(account)) {
+        throw new UserError("account " + account + " already exists");
+      }
+      if (!store.create(account, credentials(cfg))) {
+        throw new UserError("account " + account + " already exists");
+      }
+      out().println("created " + account);
+    }
+  }
+
+  @Command(name = "passwd", description = "Set an account's password")
+  static final class Passwd extends WithPassword {
+    @Override
+    void run(ServerConfig cfg, AccountStore store) {
+      requireExisting(store, account);
+      if (!store.updateCredentials(account, credentials(cfg))) {
+        throw new UserError("no such account " + account);
+      }
+      out().println("changed the password of " + account);
+    }
+  }
+
+  @Command(name = "remove", description = "Remove an account and everything stored for it")
+  static final class Remove extends OnAccount {
+    @Override
+    void run(ServerConfig cfg, AccountStore store) {
+      if (!store.remove(account)) {
+        throw new UserError("no such account " + account);
+      }
+      out().println("removed " + account);
+    }
+  }
+
+  @Command(name = "list", description = "List the accounts of the configured domain")
+  static final class ListAccounts extends Base {
+    @Override
+    void run(ServerConfig cfg, AccountStore store) {
+      store.list(cfg.domain()).forEach(out()::println);
+    }
+  }
+}
