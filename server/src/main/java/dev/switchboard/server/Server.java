@@ -69,7 +69,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Assembles and runs one Switchboard node: storage, the actor system (a Pekko cluster, of one node
- * unless configured otherwise), the modules, and the listeners. {@link #close} undoes it in reverse.
+ * unless configured otherwise), the modules, and the listeners. {@link #close} undoes it in
+ * reverse.
  */
 public final class Server implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Server.class);
@@ -137,8 +138,7 @@ public final class Server implements AutoCloseable {
     modules.start(
         defaultModules(),
         options ->
-            new ModuleContext(
-                config, options, db, blocking, accounts, hooks, modules, router),
+            new ModuleContext(config, options, db, blocking, accounts, hooks, modules, router),
         config.raw());
     resources.add(modules::stop);
 
@@ -160,7 +160,8 @@ public final class Server implements AutoCloseable {
       mechanisms.put(m.name(), m);
     }
     CredentialLookup credentials =
-        username -> blocking.submit(() -> accounts.credentials(Jid.bare(username, config.domain())));
+        username ->
+            blocking.submit(() -> accounts.credentials(Jid.bare(username, config.domain())));
     StreamPolicy policy =
         new StreamPolicy(
             config.domain(),
@@ -264,7 +265,8 @@ public final class Server implements AutoCloseable {
               coordinated-shutdown.run-by-jvm-shutdown-hook = off
             }
             """);
-    Config user = config.raw().hasPath("pekko") ? config.raw().withOnlyPath("pekko") : ConfigFactory.empty();
+    Config user =
+        config.raw().hasPath("pekko") ? config.raw().withOnlyPath("pekko") : ConfigFactory.empty();
     return user.withFallback(ours).withFallback(ConfigFactory.load());
   }
 
@@ -301,8 +303,8 @@ public final class Server implements AutoCloseable {
   }
 
   /**
-   * Sends an administrative command to the session bound to {@code fullJid}, wherever it runs
-   * (used to kick a user, and by tests to make a session crash).
+   * Sends an administrative command to the session bound to {@code fullJid}, wherever it runs (used
+   * to kick a user, and by tests to make a session crash).
    */
   public void control(Jid fullJid, dev.switchboard.server.session.SessionCommand command) {
     router.user(fullJid).tell(new UserActor.Control(fullJid.resource(), command));

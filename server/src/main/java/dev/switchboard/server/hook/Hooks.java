@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hook registry. Handlers run in ascending priority (low numbers first), on the caller's thread.
- * A handler that throws is logged and skipped: one faulty module never breaks the chain.
+ * The hook registry. Handlers run in ascending priority (low numbers first), on the caller's
+ * thread. A handler that throws is logged and skipped: one faulty module never breaks the chain.
  */
 public final class Hooks {
   private static final Logger LOG = LoggerFactory.getLogger(Hooks.class);
@@ -31,11 +31,14 @@ public final class Hooks {
           list.sort(Comparator.comparingInt(Entry::priority));
           return new CopyOnWriteArrayList<>(list);
         });
-    return () -> handlers.computeIfPresent(key, (k, old) -> {
-      List<Entry<?>> list = new ArrayList<>(old);
-      list.remove(entry);
-      return list.isEmpty() ? null : new CopyOnWriteArrayList<>(list);
-    });
+    return () ->
+        handlers.computeIfPresent(
+            key,
+            (k, old) -> {
+              List<Entry<?>> list = new ArrayList<>(old);
+              list.remove(entry);
+              return list.isEmpty() ? null : new CopyOnWriteArrayList<>(list);
+            });
   }
 
   public boolean has(HookKey<?> key) {

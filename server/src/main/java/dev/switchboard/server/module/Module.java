@@ -3,9 +3,9 @@ package dev.switchboard.server.module;
 import java.util.List;
 
 /**
- * A feature module: one XEP or RFC feature. {@link #start} returns the module's wiring as data
- * (IQ handlers, hooks, features); the server removes all of it on stop, so nothing is unregistered
- * by hand.
+ * A feature module: one XEP or RFC feature. {@link #start} returns the module's wiring as data (IQ
+ * handlers, hooks, features); the server removes all of it on stop, so nothing is unregistered by
+ * hand.
  */
 public interface Module {
   /** Short unique name, also the configuration section {@code switchboard.modules.<name>}. */

@@ -11,7 +11,8 @@ import java.util.function.Function;
 import org.apache.pekko.actor.typed.RecipientRef;
 
 /**
- * Decides where a stanza goes, and nothing else. Every stanza carries a server-stamped {@code from}.
+ * Decides where a stanza goes, and nothing else. Every stanza carries a server-stamped {@code
+ * from}.
  *
  * <table>
  *   <caption>Routing rules (RFC 6120 section 10, RFC 6121 section 8)</caption>

@@ -14,8 +14,8 @@ import java.util.function.BiFunction;
 /**
  * What every client session shares.
  *
- * @param preAuthIqs answers IQs allowed before authentication (in-band registration); the flag
- *     says whether the stream is encrypted
+ * @param preAuthIqs answers IQs allowed before authentication (in-band registration); the flag says
+ *     whether the stream is encrypted
  */
 public record C2sServices(
     ServerConfig config,

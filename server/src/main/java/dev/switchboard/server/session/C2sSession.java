@@ -42,8 +42,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * One client connection: an actor holding the stream machine's state, carrying out its actions,
- * and writing what the rest of the server delivers. It shares nothing with other sessions; if it
+ * One client connection: an actor holding the stream machine's state, carrying out its actions, and
+ * writing what the rest of the server delivers. It shares nothing with other sessions; if it
  * throws, its supervisor ends only this connection (with {@code internal-server-error}).
  */
 public final class C2sSession extends AbstractBehavior<SessionCommand> {
@@ -179,7 +179,8 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
                         e == null
                             ? s
                             : new SaslStep.Failure(
-                                SaslFailure.TEMPORARY_AUTH_FAILURE, "authentication unavailable"))));
+                                SaslFailure.TEMPORARY_AUTH_FAILURE,
+                                "authentication unavailable"))));
   }
 
   private void bind(StreamAction.Bind b) {
@@ -260,8 +261,8 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
     StringBuilder sb = new StringBuilder();
     if (!state.headerSent()) {
       sb.append(
-          "<?xml version='1.0'?><stream:stream xmlns='jabber:client'"
-              + " xmlns:stream='http://etherx.jabber.org/streams' version='1.0' from='")
+              "<?xml version='1.0'?><stream:stream xmlns='jabber:client'"
+                  + " xmlns:stream='http://etherx.jabber.org/streams' version='1.0' from='")
           .append(services.config().domain())
           .append("'>");
     }

@@ -61,7 +61,9 @@ public final class C2sSessions {
                     f -> {
                       connected.decrementAndGet();
                       ctx.getLog()
-                          .warn("session {} crashed and was stopped", f.getRef().path().name(),
+                          .warn(
+                              "session {} crashed and was stopped",
+                              f.getRef().path().name(),
                               f.getCause());
                       return Behaviors.same();
                     })

@@ -7,7 +7,9 @@ import dev.switchboard.xmpp.StanzaErrorCondition;
 import dev.switchboard.xmpp.StreamErrorCondition;
 import java.util.Map;
 
-/** What happens to a c2s stream: input from the client and outcomes of work the machine asked for. */
+/**
+ * What happens to a c2s stream: input from the client and outcomes of work the machine asked for.
+ */
 public sealed interface StreamInput {
   /** The client opened (or re-opened) the stream. */
   record Opened(Map<String, String> attributes, String contentNamespace) implements StreamInput {}

@@ -13,8 +13,8 @@ import dev.switchboard.server.stream.StreamAction.SaslStart;
 import dev.switchboard.server.stream.StreamAction.Send;
 import dev.switchboard.server.stream.StreamAction.SendElement;
 import dev.switchboard.server.stream.StreamAction.StartTls;
-import dev.switchboard.server.stream.StreamInput.Bound;
 import dev.switchboard.server.stream.StreamInput.BindRefused;
+import dev.switchboard.server.stream.StreamInput.Bound;
 import dev.switchboard.server.stream.StreamInput.ClosedByClient;
 import dev.switchboard.server.stream.StreamInput.Malformed;
 import dev.switchboard.server.stream.StreamInput.Opened;
@@ -38,7 +38,8 @@ import java.util.function.Supplier;
  * asynchronous work (SASL steps, binding) come back as inputs.
  *
  * <p>Until a resource is bound the session reads in lock-step: after each element the reader pauses
- * until an action says {@link ReadMore}, so a stream restart can never race the client's next bytes.
+ * until an action says {@link ReadMore}, so a stream restart can never race the client's next
+ * bytes.
  */
 public final class StreamMachine {
   private final StreamPolicy policy;
@@ -154,11 +155,12 @@ public final class StreamMachine {
       if (s.secured() || !policy.tlsAvailable()) {
         return new Transition(
             s.phase(Phase.CLOSED),
-            List.of(new Send("<failure xmlns='" + Namespaces.TLS + "'/></stream:stream>"),
+            List.of(
+                new Send("<failure xmlns='" + Namespaces.TLS + "'/></stream:stream>"),
                 new Close()));
       }
       return new Transition(
-          s.secured(),
+          s.withTls(),
           List.of(
               new Send("<proceed xmlns='" + Namespaces.TLS + "'/>"),
               new StartTls(),
@@ -289,7 +291,9 @@ public final class StreamMachine {
     List<StreamAction> out = new ArrayList<>();
     out.add(new Send(xml.toString()));
     if (next.authFailures() >= policy.maxAuthFailures()) {
-      out.add(new Fail(StreamErrorCondition.POLICY_VIOLATION, "too many failed authentication attempts"));
+      out.add(
+          new Fail(
+              StreamErrorCondition.POLICY_VIOLATION, "too many failed authentication attempts"));
       return new Transition(next.phase(Phase.CLOSED), out);
     }
     out.add(new ReadMore(false, false));

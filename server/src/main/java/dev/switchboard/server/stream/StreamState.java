@@ -38,7 +38,7 @@ public record StreamState(
     return new StreamState(p, false, secured, username, jid, authFailures, streamId);
   }
 
-  StreamState secured() {
+  StreamState withTls() {
     return new StreamState(Phase.AWAIT_HEADER, false, true, username, jid, authFailures, null);
   }
 

@@ -91,7 +91,13 @@ public final class C2sListener implements AutoCloseable {
     } catch (Exception e) {
       if (e instanceof BindException || e.getCause() instanceof BindException) {
         throw new ConfigError(
-            "cannot listen on " + config.bindAddress() + ":" + port + " (" + key + "): "
+            "cannot listen on "
+                + config.bindAddress()
+                + ":"
+                + port
+                + " ("
+                + key
+                + "): "
                 + e.getMessage());
       }
       throw new ConfigError("cannot listen on port " + port + " (" + key + "): " + e);

@@ -109,9 +109,10 @@ public final class XmppStreamHandler extends ChannelInboundHandlerAdapter {
     }
     channel.config().setAutoRead(false);
     if (total > maxStanzaBytes) {
-      fault(new XmppStreamException(
-          dev.switchboard.xmpp.StreamErrorCondition.POLICY_VIOLATION,
-          "too much data sent ahead of the server's answer"));
+      fault(
+          new XmppStreamException(
+              dev.switchboard.xmpp.StreamErrorCondition.POLICY_VIOLATION,
+              "too much data sent ahead of the server's answer"));
     }
   }
 
@@ -170,11 +171,14 @@ public final class XmppStreamHandler extends ChannelInboundHandlerAdapter {
   /** The session has taken one input off its mailbox; called from the session's thread. */
   public void consumed() {
     if (inFlight.decrementAndGet() == MAX_IN_FLIGHT / 2) {
-      channel.eventLoop().execute(() -> {
-        if (!lockstep && !paused && !failed) {
-          channel.config().setAutoRead(true);
-        }
-      });
+      channel
+          .eventLoop()
+          .execute(
+              () -> {
+                if (!lockstep && !paused && !failed) {
+                  channel.config().setAutoRead(true);
+                }
+              });
     }
   }
 
@@ -194,32 +198,35 @@ public final class XmppStreamHandler extends ChannelInboundHandlerAdapter {
    * with whatever bytes the old one had not consumed. With {@code established} lock-step ends.
    */
   public void readMore(boolean restart, boolean established) {
-    channel.eventLoop().execute(() -> {
-      if (failed) {
-        return;
-      }
-      if (restart) {
-        byte[] rest = parser.unconsumed();
-        parser = newParser();
-        if (rest.length > 0) {
-          queued.addFirst(rest);
-        }
-      }
-      if (established) {
-        lockstep = false;
-      }
-      paused = false;
-      try {
-        drain();
-      } catch (XmppStreamException e) {
-        fault(e);
-        return;
-      }
-      if (!paused) {
-        channel.config().setAutoRead(true);
-        channel.read();
-      }
-    });
+    channel
+        .eventLoop()
+        .execute(
+            () -> {
+              if (failed) {
+                return;
+              }
+              if (restart) {
+                byte[] rest = parser.unconsumed();
+                parser = newParser();
+                if (rest.length > 0) {
+                  queued.addFirst(rest);
+                }
+              }
+              if (established) {
+                lockstep = false;
+              }
+              paused = false;
+              try {
+                drain();
+              } catch (XmppStreamException e) {
+                fault(e);
+                return;
+              }
+              if (!paused) {
+                channel.config().setAutoRead(true);
+                channel.read();
+              }
+            });
   }
 
   /**

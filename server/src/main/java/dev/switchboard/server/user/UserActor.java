@@ -38,10 +38,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  * Sharding (one per bare JID in the whole cluster), so that a message racing a login is decided in
  * one place.
  *
- * <p>It keeps the account's bound sessions and applies RFC 6121 section 8.5 to stanzas addressed
- * to the account: to a bare JID, messages go to every available resource with non-negative
- * priority; to a full JID, to that resource, falling back by type as the RFC says. Presence and the
- * account's IQs are left to {@link UserFeature}s and account IQ handlers.
+ * <p>It keeps the account's bound sessions and applies RFC 6121 section 8.5 to stanzas addressed to
+ * the account: to a bare JID, messages go to every available resource with non-negative priority;
+ * to a full JID, to that resource, falling back by type as the RFC says. Presence and the account's
+ * IQs are left to {@link UserFeature}s and account IQ handlers.
  */
 public final class UserActor extends AbstractBehavior<UserActor.Command> implements UserContext {
   public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "user");

@@ -7,8 +7,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
- * A feature module's part in an account's user actor: the single place where routing, presence
- * and roster decisions for that account are made. Methods run on the actor's thread.
+ * A feature module's part in an account's user actor: the single place where routing, presence and
+ * roster decisions for that account are made. Methods run on the actor's thread.
  */
 public interface UserFeature {
   /**
@@ -24,7 +24,9 @@ public interface UserFeature {
     return false;
   }
 
-  /** A stanza from one of this account's own sessions that the owner must process; true if handled. */
+  /**
+   * A stanza from one of this account's own sessions that the owner must process; true if handled.
+   */
   default boolean outgoing(UserContext ctx, SessionEntry from, Element stanza) {
     return false;
   }

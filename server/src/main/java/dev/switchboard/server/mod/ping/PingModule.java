@@ -10,8 +10,8 @@ import dev.switchboard.xmpp.StanzaErrorCondition;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Answers pings to the server and to accounts' bare JIDs. The other direction, the server pinging
- * a quiet client before it gives up on the connection, is the session's keepalive.
+ * Answers pings to the server and to accounts' bare JIDs. The other direction, the server pinging a
+ * quiet client before it gives up on the connection, is the session's keepalive.
  */
 @Implements(spec = "XEP-0199", version = "2.0.1")
 public final class PingModule implements Module {

@@ -50,7 +50,8 @@ final class PresenceFeature implements UserFeature {
     }
     Element out = p.withAttr("from", from.jid().toString());
     if (type == null || type.equals("unavailable")) {
-      Set<Jid> directed = ctx.get(DIRECTED).computeIfAbsent(from.resource(), k -> new LinkedHashSet<>());
+      Set<Jid> directed =
+          ctx.get(DIRECTED).computeIfAbsent(from.resource(), k -> new LinkedHashSet<>());
       if (type == null) {
         directed.add(target);
       } else {

@@ -69,7 +69,8 @@ final class RosterFeature implements UserFeature {
       ctx.route(iq.result()); // unchanged since the client's copy (RFC 6121 2.6.3)
       return;
     }
-    Element.Builder q = Element.builder("query", RosterModule.NS).attr("ver", Long.toString(r.version()));
+    Element.Builder q =
+        Element.builder("query", RosterModule.NS).attr("ver", Long.toString(r.version()));
     r.items().forEach(i -> q.child(i.toElement()));
     ctx.route(iq.result(q.build()));
   }
@@ -113,7 +114,8 @@ final class RosterFeature implements UserFeature {
       ctx.route(iq.error(StanzaErrorCondition.NOT_ALLOWED, "roster is full"));
       return;
     }
-    RosterItem updated = (old == null ? RosterItem.of(contact) : old).withNameAndGroups(name, groups);
+    RosterItem updated =
+        (old == null ? RosterItem.of(contact) : old).withNameAndGroups(name, groups);
     save(ctx, updated, () -> ctx.route(iq.result()), iq);
   }
 
@@ -279,7 +281,11 @@ final class RosterFeature implements UserFeature {
       }
       case "subscribed" -> {
         if (item != null && item.pendingOut()) {
-          save(ctx, item.withTo(true).withPendingOut(false), () -> deliverToAvailable(ctx, in), null);
+          save(
+              ctx,
+              item.withTo(true).withPendingOut(false),
+              () -> deliverToAvailable(ctx, in),
+              null);
         }
       }
       case "unsubscribe" -> {
@@ -302,7 +308,10 @@ final class RosterFeature implements UserFeature {
       case "unsubscribed" -> {
         if (item != null && (item.to() || item.pendingOut())) {
           save(
-              ctx, item.withTo(false).withPendingOut(false), () -> deliverToAvailable(ctx, in), null);
+              ctx,
+              item.withTo(false).withPendingOut(false),
+              () -> deliverToAvailable(ctx, in),
+              null);
         }
       }
       default -> throw new IllegalStateException();

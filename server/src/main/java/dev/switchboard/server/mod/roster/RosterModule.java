@@ -27,9 +27,7 @@ public final class RosterModule implements Module {
   public Registrations start(ModuleContext ctx) {
     RosterFeature roster =
         new RosterFeature(
-            new JdbcRosterStore(ctx.database()),
-            ctx.blocking(),
-            ctx.options().getInt("max-items"));
+            new JdbcRosterStore(ctx.database()), ctx.blocking(), ctx.options().getInt("max-items"));
     return Registrations.builder()
         .accountIq(NS, roster::handleIq)
         .userFeature(roster)

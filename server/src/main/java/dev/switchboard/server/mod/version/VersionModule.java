@@ -40,8 +40,7 @@ public final class VersionModule implements Module {
             .textChild("name", "Switchboard")
             .textChild("version", VersionProvider.version());
     if (showOs) {
-      q.textChild(
-          "os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+      q.textChild("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
     }
     return iq.result(q.build());
   }

@@ -1,0 +1,50 @@
+package dev.switchboard.server.it;
+
+import java.time.Duration;
+import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
+import org.jivesoftware.smack.SmackConfiguration;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+
+/** Smack 4.4 clients configured for a {@link TestServer}. */
+public final class Smack {
+  static {
+    SmackConfiguration.setDefaultReplyTimeout((int) Duration.ofSeconds(10).toMillis());
+  }
+
+  private Smack() {}
+
+  /** A STARTTLS configuration (TLS required) trusting the server's generated certificate. */
+  public static XMPPTCPConnectionConfiguration.Builder config(
+      TestServer server, String user, String password) {
+    try {
+      return XMPPTCPConnectionConfiguration.builder()
+          .setXmppDomain(TestServer.DOMAIN)
+          .setHost("127.0.0.1")
+          .setPort(server.port())
+          .setUsernameAndPassword(user, password)
+          .setSecurityMode(SecurityMode.required)
+          .setCustomX509TrustManager(server.trustManager())
+          .setCompressionEnabled(false);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Connects and logs in over STARTTLS. */
+  public static XMPPTCPConnection login(TestServer server, String user, String password)
+      throws Exception {
+    XMPPTCPConnection c = new XMPPTCPConnection(config(server, user, password).build());
+    c.connect().login();
+    return c;
+  }
+
+  /** Connects and logs in with a resource of our choosing. */
+  public static XMPPTCPConnection login(
+      TestServer server, String user, String password, String resource) throws Exception {
+    XMPPTCPConnection c =
+        new XMPPTCPConnection(config(server, user, password).setResource(resource).build());
+    c.connect().login();
+    return c;
+  }
+}
