@@ -5,6 +5,7 @@ import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
 import org.jivesoftware.smack.SmackConfiguration;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+import org.jivesoftware.smackx.ping.PingManager;
 
 /** Smack 4.4 clients configured for a {@link TestServer}. */
 public final class Smack {
@@ -31,12 +32,23 @@ public final class Smack {
     }
   }
 
-  /** Connects and logs in over STARTTLS. */
+  /** Connects and logs in over STARTTLS; returns once the server has seen initial presence. */
   public static XMPPTCPConnection login(TestServer server, String user, String password)
       throws Exception {
     XMPPTCPConnection c = new XMPPTCPConnection(config(server, user, password).build());
     c.connect().login();
+    sync(c);
     return c;
+  }
+
+  /**
+   * Waits until the account's user actor has processed everything this client sent so far: a ping
+   * to the own bare JID is answered by that actor, after the presence sent before it.
+   */
+  public static void sync(XMPPTCPConnection c) throws Exception {
+    if (!PingManager.getInstanceFor(c).ping(c.getUser().asBareJid())) {
+      throw new IllegalStateException("no answer to a ping of the own account");
+    }
   }
 
   /** Connects and logs in with a resource of our choosing. */
@@ -45,6 +57,7 @@ public final class Smack {
     XMPPTCPConnection c =
         new XMPPTCPConnection(config(server, user, password).setResource(resource).build());
     c.connect().login();
+    sync(c);
     return c;
   }
 }
