@@ -11,7 +11,11 @@ import dev.switchboard.server.cli.VersionProvider;
 import dev.switchboard.server.config.ConfigError;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.hook.Hooks;
+import dev.switchboard.server.http.Health;
+import dev.switchboard.server.http.HttpListener;
+import dev.switchboard.server.http.HttpRoutes;
 import dev.switchboard.server.iq.ServerIqs;
+import dev.switchboard.server.metrics.Metrics;
 import dev.switchboard.server.mod.disco.DiscoModule;
 import dev.switchboard.server.mod.ping.PingModule;
 import dev.switchboard.server.mod.register.RegisterModule;
@@ -53,7 +57,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -82,7 +85,8 @@ public final class Server implements AutoCloseable {
   private C2sListener c2s;
   private Router router;
   private AccountStore accounts;
-  private final AtomicInteger connections = new AtomicInteger();
+  private Metrics metrics;
+  private HttpListener http;
 
   private Server(ServerConfig config) {
     this.config = config;
@@ -111,6 +115,8 @@ public final class Server implements AutoCloseable {
     TlsCredentials tls = TlsCredentials.load(config);
     SslContext ssl = tls.serverContext(config.tls().protocols());
 
+    metrics = new Metrics();
+    resources.add(metrics);
     Database db = Database.open(config);
     resources.add(db);
     BlockingExecutor blocking = new BlockingExecutor(config.database().poolSize());
@@ -191,9 +197,8 @@ public final class Server implements AutoCloseable {
               : h.handle(iq, secured);
         };
     C2sServices services =
-        new C2sServices(config, machine, ssl, mechanisms, credentials, router, preAuth);
-    sessions =
-        system.systemActorOf(C2sSessions.create(services, connections), "c2s", Props.empty());
+        new C2sServices(config, machine, ssl, mechanisms, credentials, router, preAuth, metrics);
+    sessions = system.systemActorOf(C2sSessions.create(services), "c2s", Props.empty());
 
     EventLoops loops = new EventLoops(Runtime.getRuntime().availableProcessors());
     resources.add(loops);
@@ -208,6 +213,17 @@ public final class Server implements AutoCloseable {
                         ch, ch.pipeline().get(XmppStreamHandler.class), directTls)));
     resources.add(c2s);
     c2s.start();
+    if (config.http().port() > 0) {
+      http =
+          new HttpListener(
+              config.http(),
+              loops.boss(),
+              loops.workers(),
+              loops.serverChannelClass(),
+              HttpRoutes.standard(metrics, () -> Health.UP));
+      resources.add(http);
+      http.start();
+    }
 
     if (!config.c2s().requireTls()) {
       LOG.warn(
@@ -227,10 +243,17 @@ public final class Server implements AutoCloseable {
     if (addrs.size() > 1) {
       System.out.printf("  c2s (direct TLS) %s%n", addrs.get(1));
     }
+    if (http != null) {
+      System.out.printf("  http (metrics)   http://%s/metrics%n", hostPort(http.address()));
+    }
     System.out.printf(
         "  TLS certificate  %s%s (SHA-256 %s)%n",
         tls.certificatePath(), tls.selfSigned() ? ", self-signed" : "", tls.sha256Fingerprint());
     System.out.flush();
+  }
+
+  private static String hostPort(InetSocketAddress a) {
+    return a.getHostString() + ":" + a.getPort();
   }
 
   private static List<Module> defaultModules() {
@@ -299,7 +322,7 @@ public final class Server implements AutoCloseable {
 
   /** Open client connections on this node. */
   public int connections() {
-    return connections.get();
+    return metrics.connections();
   }
 
   /**
@@ -326,7 +349,7 @@ public final class Server implements AutoCloseable {
     if (sessions != null) {
       sessions.tell(new C2sSessions.Shutdown());
       long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (connections.get() > 0 && System.nanoTime() < deadline) {
+      while (metrics.connections() > 0 && System.nanoTime() < deadline) {
         try {
           Thread.sleep(20);
         } catch (InterruptedException e) {

@@ -159,6 +159,16 @@ public final class Metrics implements AutoCloseable {
     connections.decrementAndGet();
   }
 
+  /** Open client connections now. */
+  public int connections() {
+    return connections.get();
+  }
+
+  /** Bound resources now. */
+  public int sessions() {
+    return sessions.get();
+  }
+
   public void sessionBound() {
     sessions.incrementAndGet();
   }

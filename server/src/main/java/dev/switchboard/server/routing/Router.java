@@ -81,7 +81,14 @@ public final class Router {
       case "iq" -> {
         Iq iq = Iq.parse(stanza);
         if (iq != null) {
-          serverIqs.dispatch(iq).thenAccept(this::route);
+          serverIqs
+              .dispatch(iq)
+              .thenAccept(
+                  reply -> {
+                    if (reply != null) {
+                      route(reply);
+                    }
+                  });
         } else if (!isReplyType(stanza)) {
           bounce(stanza, StanzaErrorCondition.BAD_REQUEST);
         }

@@ -3,6 +3,7 @@ package dev.switchboard.server.session;
 import dev.switchboard.server.auth.CredentialLookup;
 import dev.switchboard.server.auth.SaslMechanism;
 import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.server.metrics.Metrics;
 import dev.switchboard.server.routing.Router;
 import dev.switchboard.server.stream.StreamMachine;
 import dev.switchboard.xmpp.Element;
@@ -24,4 +25,5 @@ public record C2sServices(
     Map<String, SaslMechanism> mechanisms,
     CredentialLookup credentials,
     Router router,
-    BiFunction<Element, Boolean, CompletionStage<Element>> preAuthIqs) {}
+    BiFunction<Element, Boolean, CompletionStage<Element>> preAuthIqs,
+    Metrics metrics) {}

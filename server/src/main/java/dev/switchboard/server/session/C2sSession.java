@@ -60,6 +60,9 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
   private String pendingBindId;
   private Element finalPresence;
   private boolean closing;
+  private boolean pingOutstanding;
+  private long loginStarted;
+  private long pings;
 
   public static Behavior<SessionCommand> create(
       C2sServices services, Channel channel, XmppStreamHandler reader, boolean directTls) {
@@ -104,7 +107,7 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
         .onMessage(Deliver.class, this::onDeliver)
         .onMessage(Continue.class, this::onContinue)
         .onMessage(ConnectionClosed.class, m -> Behaviors.stopped())
-        .onMessage(IdleTimeout.class, m -> fail(StreamErrorCondition.CONNECTION_TIMEOUT, "idle"))
+        .onMessage(IdleTimeout.class, m -> onIdle())
         .onMessage(HandshakeTimeout.class, m -> onHandshakeTimeout())
         .onMessage(Terminate.class, m -> fail(m.condition(), m.text()))
         .onMessage(InjectFailure.class, this::onInjectFailure)
@@ -112,8 +115,35 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
         .build();
   }
 
+  /**
+   * Keepalive (XEP-0199 from the server's side): the first quiet period gets a ping, which any live
+   * client answers; a second one in a row ends the stream.
+   */
+  private Behavior<SessionCommand> onIdle() {
+    if (state.phase() != Phase.ESTABLISHED || pingOutstanding) {
+      return fail(StreamErrorCondition.CONNECTION_TIMEOUT, "no traffic");
+    }
+    pingOutstanding = true;
+    write(
+        Element.builder("iq", Namespaces.CLIENT)
+            .attr("from", services.config().domain())
+            .attr("to", state.jid().toString())
+            .attr("type", "get")
+            .attr("id", "keepalive-" + (++pings))
+            .child("ping", "urn:xmpp:ping")
+            .build());
+    return this;
+  }
+
   private Behavior<SessionCommand> onInput(Input m) {
     reader.consumed();
+    pingOutstanding = false;
+    switch (m.input()) {
+      case StreamInput.SaslStepped st when st.step() instanceof SaslStep.Failure ->
+          services.metrics().loginFailed();
+      case StreamInput.Bound b -> services.metrics().sessionBound();
+      default -> {}
+    }
     if (m.input() instanceof StreamInput.Received r
         && state.phase() == Phase.ESTABLISHED
         && isFinalUnavailable(r.element())) {
@@ -145,12 +175,22 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
       case StreamAction.SendElement s -> write(s.element());
       case StreamAction.StartTls s -> reader.startTls(services.sslContext());
       case StreamAction.ReadMore r -> reader.readMore(r.restart(), r.established());
-      case StreamAction.SaslStart s -> saslStart(s.mechanism(), s.initialResponse());
+      case StreamAction.SaslStart s -> {
+        loginStarted = services.metrics().startLogin();
+        saslStart(s.mechanism(), s.initialResponse());
+      }
       case StreamAction.SaslContinue s -> saslStep(s.response());
-      case StreamAction.Authenticated a -> sasl = null;
+      case StreamAction.Authenticated a -> {
+        sasl = null;
+        services.metrics().loginSucceeded();
+        services.metrics().loginFinished(loginStarted);
+      }
       case StreamAction.Bind b -> bind(b);
       case StreamAction.PreAuthIq p -> preAuthIq(p.iq());
-      case StreamAction.Route r -> services.router().fromClient(state.jid(), r.stanza());
+      case StreamAction.Route r -> {
+        services.metrics().stanzaIn(r.stanza().name());
+        services.router().fromClient(state.jid(), r.stanza());
+      }
       case StreamAction.Nonza n -> nonza(n.element());
       case StreamAction.Fail f -> failNow(f.condition(), f.text());
       case StreamAction.Close c -> closeNow();
@@ -225,6 +265,7 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
     if (!channel.isWritable() && channel.bytesBeforeWritable() > MAX_PENDING_OUTPUT) {
       return fail(StreamErrorCondition.POLICY_VIOLATION, "the client is not reading");
     }
+    services.metrics().stanzaOut(d.stanza().name());
     write(d.stanza());
     return this;
   }
@@ -268,6 +309,7 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
     }
     sb.append(condition.toXml(text)).append("</stream:stream>");
     closing = true;
+    services.metrics().streamError(condition);
     channel
         .writeAndFlush(ByteBufUtil.writeUtf8(channel.alloc(), sb))
         .addListener(ChannelFutureListener.CLOSE);
@@ -295,6 +337,7 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
     }
     Jid bound = state.jid();
     if (bound != null) {
+      services.metrics().sessionEnded();
       services
           .router()
           .user(bound)

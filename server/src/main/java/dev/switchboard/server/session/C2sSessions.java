@@ -1,8 +1,10 @@
 package dev.switchboard.server.session;
 
+import dev.switchboard.server.metrics.Metrics;
+import dev.switchboard.server.stream.StreamInput;
 import dev.switchboard.server.transport.XmppStreamHandler;
+import dev.switchboard.xmpp.StreamErrorCondition;
 import io.netty.channel.Channel;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.ChildFailed;
@@ -27,7 +29,8 @@ public final class C2sSessions {
 
   private C2sSessions() {}
 
-  public static Behavior<Command> create(C2sServices services, AtomicInteger connected) {
+  public static Behavior<Command> create(C2sServices services) {
+    Metrics metrics = services.metrics();
     return Behaviors.setup(
         ctx ->
             Behaviors.receive(Command.class)
@@ -38,7 +41,7 @@ public final class C2sSessions {
                           ctx.spawnAnonymous(
                               C2sSession.create(services, a.channel(), a.reader(), a.directTls()));
                       ctx.watch(session);
-                      connected.incrementAndGet();
+                      metrics.connectionOpened();
                       a.reader().attach(sinkFor(session));
                       return Behaviors.same();
                     })
@@ -51,15 +54,15 @@ public final class C2sSessions {
                                   c.unsafeUpcast()
                                       .tell(
                                           new SessionCommand.Terminate(
-                                              dev.switchboard.xmpp.StreamErrorCondition
-                                                  .SYSTEM_SHUTDOWN,
+                                              StreamErrorCondition.SYSTEM_SHUTDOWN,
                                               "the server is shutting down")));
                       return Behaviors.same();
                     })
                 .onSignal(
                     ChildFailed.class,
                     f -> {
-                      connected.decrementAndGet();
+                      metrics.connectionClosed();
+                      metrics.sessionCrashed();
                       ctx.getLog()
                           .warn(
                               "session {} crashed and was stopped",
@@ -70,7 +73,7 @@ public final class C2sSessions {
                 .onSignal(
                     Terminated.class,
                     t -> {
-                      connected.decrementAndGet();
+                      metrics.connectionClosed();
                       return Behaviors.same();
                     })
                 .build());
@@ -79,7 +82,7 @@ public final class C2sSessions {
   private static XmppStreamHandler.SessionSink sinkFor(ActorRef<SessionCommand> session) {
     return new XmppStreamHandler.SessionSink() {
       @Override
-      public void input(dev.switchboard.server.stream.StreamInput input) {
+      public void input(StreamInput input) {
         session.tell(new SessionCommand.Input(input));
       }
 

@@ -75,6 +75,12 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
   /** Passes an administrative command (kick, failure injection) to one bound session. */
   public record Control(String resource, SessionCommand command) implements Command {}
 
+  /**
+   * The account was deleted: deliver {@code farewell} (the reply to the request that deleted it),
+   * then end every session with not-authorized and forget the account's state.
+   */
+  public record AccountDeleted(Element farewell) implements Command {}
+
   /** Stop message for sharding passivation and rebalancing. */
   public record Stop() implements Command {}
 
@@ -206,6 +212,7 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
       case Bind b -> bind(b);
       case Unbind u -> ended(u.resource(), u.session(), u.finalPresence());
       case SessionGone g -> ended(g.resource(), g.session(), null);
+      case AccountDeleted d -> accountDeleted(d);
       case Control ctl -> session(ctl.resource()).ifPresent(e -> e.session().tell(ctl.command()));
       default -> {}
     }
@@ -450,12 +457,14 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
     services.router().route(stanza);
   }
 
-  @Override
-  public void accountRemoved(StreamErrorCondition condition, String text) {
+  private void accountDeleted(AccountDeleted d) {
+    incoming(d.farewell());
     exists = false;
     for (SessionEntry s : sessions.values()) {
       getContext().unwatch(s.session());
-      s.session().tell(new SessionCommand.Terminate(condition, text));
+      s.session()
+          .tell(
+              new SessionCommand.Terminate(StreamErrorCondition.NOT_AUTHORIZED, "account deleted"));
     }
     sessions.clear();
     state.clear();

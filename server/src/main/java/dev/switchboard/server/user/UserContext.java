@@ -2,7 +2,6 @@ package dev.switchboard.server.user;
 
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
-import dev.switchboard.xmpp.StreamErrorCondition;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -31,9 +30,6 @@ public interface UserContext {
 
   /** Sends a stanza on through the router (to another account, the server or a remote domain). */
   void route(Element stanza);
-
-  /** The account was deleted: its sessions end with this stream error and its state is dropped. */
-  void accountRemoved(StreamErrorCondition condition, String text);
 
   <T> T get(StateKey<T> key);
 

@@ -44,7 +44,8 @@ class ChatTest {
 
   static BlockingQueue<Message> inbox(XMPPTCPConnection c) {
     BlockingQueue<Message> q = new LinkedBlockingQueue<>();
-    c.addAsyncStanzaListener(s -> q.add((Message) s), StanzaTypeFilter.MESSAGE);
+    // synchronous listeners run in arrival order; asynchronous ones may not
+    c.addSyncStanzaListener(s -> q.add((Message) s), StanzaTypeFilter.MESSAGE);
     return q;
   }
 

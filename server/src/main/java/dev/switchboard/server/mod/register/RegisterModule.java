@@ -7,14 +7,14 @@ import dev.switchboard.server.module.Implements;
 import dev.switchboard.server.module.Module;
 import dev.switchboard.server.module.ModuleContext;
 import dev.switchboard.server.module.Registrations;
+import dev.switchboard.server.routing.Router;
 import dev.switchboard.server.store.BlockingExecutor;
-import dev.switchboard.server.user.UserContext;
+import dev.switchboard.server.user.UserActor;
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
 import dev.switchboard.xmpp.Namespaces;
 import dev.switchboard.xmpp.StanzaError;
 import dev.switchboard.xmpp.StanzaErrorCondition;
-import dev.switchboard.xmpp.StreamErrorCondition;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -34,6 +34,7 @@ public final class RegisterModule implements Module {
   private int iterations;
   private boolean allow;
   private boolean requireTls;
+  private Router router;
 
   @Override
   public String name() {
@@ -48,8 +49,9 @@ public final class RegisterModule implements Module {
     iterations = ctx.config().auth().scramIterations();
     allow = ctx.config().allowRegistration();
     requireTls = ctx.config().c2s().requireTls();
+    router = ctx.router();
     Registrations.Builder r =
-        Registrations.builder().preAuthIq(NS, this::preAuth).accountIq(NS, this::account);
+        Registrations.builder().preAuthIq(NS, this::preAuth).serverIq(NS, this::authenticated);
     if (allow) {
       r.preAuthFeature(Element.of("register", Namespaces.REGISTER_FEATURE));
     }
@@ -120,58 +122,48 @@ public final class RegisterModule implements Module {
     return CompletableFuture.completedFuture(e);
   }
 
-  // ---- after authentication: password change and cancellation ----
+  // ---- after authentication: password change and cancellation (XEP-0077 3.2, 3.3) ----
 
-  private void account(UserContext ctx, Iq iq) {
-    if (!iq.from().toBare().equals(ctx.jid())) {
-      ctx.route(iq.error(StanzaErrorCondition.FORBIDDEN));
-      return;
-    }
+  private CompletionStage<Element> authenticated(Iq iq) {
+    Jid account = iq.from().toBare();
     Element q = iq.payload();
     if (iq.isGet()) {
-      ctx.route(
+      return done(
           iq.result(
               Element.builder("query", NS)
                   .child(Element.of("registered", NS))
-                  .textChild("username", ctx.jid().local())
+                  .textChild("username", account.local())
                   .child(Element.of("password", NS))
                   .build()));
-      return;
     }
     if (q.hasChild("remove", NS)) {
-      ctx.await(
-          blocking.submit(() -> accounts.remove(ctx.jid())),
-          (removed, e) -> {
-            if (e != null) {
-              ctx.route(iq.error(StanzaErrorCondition.INTERNAL_SERVER_ERROR));
-              return;
-            }
-            ctx.route(iq.result());
-            ctx.accountRemoved(StreamErrorCondition.NOT_AUTHORIZED, "account removed");
-          });
-      return;
+      return blocking
+          .submit(() -> accounts.remove(account))
+          .thenApply(
+              removed -> {
+                // the user actor delivers the result, then ends every session of the account
+                router.user(account).tell(new UserActor.AccountDeleted(iq.result()));
+                return null;
+              });
     }
     String username = q.childText("username", NS);
     String password = q.childText("password", NS);
     if (password == null
         || password.isEmpty()
-        || username != null && !username.equals(ctx.jid().local())) {
-      ctx.route(iq.error(StanzaErrorCondition.BAD_REQUEST));
-      return;
+        || username != null && !username.equals(account.local())) {
+      return done(iq.error(StanzaErrorCondition.BAD_REQUEST));
     }
-    ctx.await(
-        blocking.submit(
-            () -> accounts.updateCredentials(ctx.jid(), Passwords.derive(password, iterations))),
-        (ok, e) -> {
-          if (e != null && unwrap(e) instanceof IllegalArgumentException bad) {
-            ctx.route(iq.error(StanzaErrorCondition.NOT_ACCEPTABLE, bad.getMessage()));
-          } else {
-            ctx.route(
-                e == null && Boolean.TRUE.equals(ok)
-                    ? iq.result()
-                    : iq.error(StanzaErrorCondition.INTERNAL_SERVER_ERROR));
-          }
-        });
+    return blocking
+        .submit(() -> accounts.updateCredentials(account, Passwords.derive(password, iterations)))
+        .handle(
+            (ok, e) -> {
+              if (e != null && unwrap(e) instanceof IllegalArgumentException bad) {
+                return iq.error(StanzaErrorCondition.NOT_ACCEPTABLE, bad.getMessage());
+              }
+              return e == null && Boolean.TRUE.equals(ok)
+                  ? iq.result()
+                  : iq.error(StanzaErrorCondition.INTERNAL_SERVER_ERROR);
+            });
   }
 
   private static Throwable unwrap(Throwable e) {

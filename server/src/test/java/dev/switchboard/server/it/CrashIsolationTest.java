@@ -1,0 +1,86 @@
+package dev.switchboard.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.server.session.SessionCommand;
+import dev.switchboard.xmpp.Jid;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jivesoftware.smack.ConnectionListener;
+import org.jivesoftware.smack.XMPPConnection;
+import org.jivesoftware.smack.XMPPException.StreamErrorException;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StreamError;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.junit.jupiter.api.Test;
+import org.jxmpp.jid.impl.JidCreate;
+
+/**
+ * "Let it crash": a fault injected into one session actor ends that client's connection with
+ * internal-server-error; the client can log in again and everyone else keeps chatting.
+ */
+class CrashIsolationTest {
+  @Test
+  void aCrashedSessionTakesOnlyItsOwnConnection() throws Exception {
+    try (TestServer server = TestServer.start()) {
+      server.createAccount("alice", "a");
+      server.createAccount("bob", "b");
+      server.createAccount("carol", "c");
+      XMPPTCPConnection alice = Smack.login(server, "alice", "a");
+      XMPPTCPConnection bob = Smack.login(server, "bob", "b");
+      XMPPTCPConnection carol = Smack.login(server, "carol", "c");
+      BlockingQueue<Message> bobInbox = ChatTest.inbox(bob);
+      CompletableFuture<Exception> carolClosed = new CompletableFuture<>();
+      carol.addConnectionListener(
+          new ConnectionListener() {
+            @Override
+            public void connectionClosedOnError(Exception e) {
+              carolClosed.complete(e);
+            }
+
+            @Override
+            public void connected(XMPPConnection connection) {}
+          });
+
+      server
+          .server()
+          .control(
+              Jid.parse(carol.getUser().toString()),
+              new SessionCommand.InjectFailure("injected by CrashIsolationTest"));
+
+      Exception e = carolClosed.get(10, TimeUnit.SECONDS);
+      assertThat(e).isInstanceOf(StreamErrorException.class);
+      assertThat(((StreamErrorException) e).getStreamError().getCondition())
+          .isEqualTo(StreamError.Condition.internal_server_error);
+      assertThat(alice.isConnected()).isTrue();
+      assertThat(bob.isConnected()).isTrue();
+
+      for (int i = 0; i < 20; i++) {
+        alice.sendStanza(
+            alice
+                .getStanzaFactory()
+                .buildMessageStanza()
+                .to(JidCreate.entityBareFrom("bob@localhost"))
+                .setBody("still here " + i)
+                .build());
+      }
+      for (int i = 0; i < 20; i++) {
+        assertThat(bobInbox.poll(10, TimeUnit.SECONDS).getBody()).isEqualTo("still here " + i);
+      }
+
+      XMPPTCPConnection carolAgain = Smack.login(server, "carol", "c");
+      BlockingQueue<Message> carolInbox = ChatTest.inbox(carolAgain);
+      bob.sendStanza(
+          bob.getStanzaFactory()
+              .buildMessageStanza()
+              .to(JidCreate.entityBareFrom("carol@localhost"))
+              .setBody("welcome back")
+              .build());
+      assertThat(carolInbox.poll(10, TimeUnit.SECONDS).getBody()).isEqualTo("welcome back");
+      carolAgain.disconnect();
+      alice.disconnect();
+      bob.disconnect();
+    }
+  }
+}
