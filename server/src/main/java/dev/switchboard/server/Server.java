@@ -256,7 +256,8 @@ public final class Server implements AutoCloseable {
     return a.getHostString() + ":" + a.getPort();
   }
 
-  private static List<Module> defaultModules() {
+  /** The feature modules every node runs. */
+  public static List<Module> defaultModules() {
     return List.of(
         new DiscoModule(),
         new PingModule(),

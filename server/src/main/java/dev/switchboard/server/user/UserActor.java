@@ -46,6 +46,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 public final class UserActor extends AbstractBehavior<UserActor.Command> implements UserContext {
   public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "user");
   private static final Duration IDLE_PASSIVATION = Duration.ofMinutes(2);
+  private static final Duration FAREWELL_GRACE = Duration.ofMillis(300);
 
   /** The user actor's protocol. */
   public sealed interface Command {}
@@ -462,8 +463,12 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
     exists = false;
     for (SessionEntry s : sessions.values()) {
       getContext().unwatch(s.session());
-      s.session()
-          .tell(
+      // a moment's grace so that clients read the result before the stream error (Smack, for
+      // one, otherwise reports the connection error to the waiting request)
+      getContext()
+          .scheduleOnce(
+              FAREWELL_GRACE,
+              s.session(),
               new SessionCommand.Terminate(StreamErrorCondition.NOT_AUTHORIZED, "account deleted"));
     }
     sessions.clear();
