@@ -334,6 +334,11 @@ public final class Server implements AutoCloseable {
     router.user(fullJid).tell(new UserActor.Control(fullJid.resource(), command));
   }
 
+  /** Sends a command to the user actor that owns {@code account} (admin tools and tests). */
+  public void tellUser(Jid account, UserActor.Command command) {
+    router.user(account).tell(command);
+  }
+
   /** The account store, for the admin tools and tests. */
   public AccountStore accounts() {
     return accounts;

@@ -4,6 +4,7 @@ import dev.switchboard.server.auth.SaslExchange;
 import dev.switchboard.server.auth.SaslFailure;
 import dev.switchboard.server.auth.SaslMechanism;
 import dev.switchboard.server.auth.SaslStep;
+import dev.switchboard.server.session.SessionCommand.BindAnswered;
 import dev.switchboard.server.session.SessionCommand.ConnectionClosed;
 import dev.switchboard.server.session.SessionCommand.Continue;
 import dev.switchboard.server.session.SessionCommand.Deliver;
@@ -11,6 +12,7 @@ import dev.switchboard.server.session.SessionCommand.HandshakeTimeout;
 import dev.switchboard.server.session.SessionCommand.IdleTimeout;
 import dev.switchboard.server.session.SessionCommand.InjectFailure;
 import dev.switchboard.server.session.SessionCommand.Input;
+import dev.switchboard.server.session.SessionCommand.OwnerLost;
 import dev.switchboard.server.session.SessionCommand.Terminate;
 import dev.switchboard.server.stream.Phase;
 import dev.switchboard.server.stream.StreamAction;
@@ -59,6 +61,7 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
   private SaslExchange sasl;
   private String pendingBindId;
   private Element finalPresence;
+  private Element lastPresence;
   private boolean closing;
   private boolean pingOutstanding;
   private long loginStarted;
@@ -88,16 +91,7 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
     this.reader = reader;
     this.machine = services.streamMachine();
     this.state = StreamState.initial(directTls);
-    this.bindReplies =
-        ctx.messageAdapter(
-            UserActor.BindResult.class,
-            r ->
-                switch (r) {
-                  case UserActor.BindResult.Bound b ->
-                      new Input(new StreamInput.Bound(b.jid(), pendingBindId));
-                  case UserActor.BindResult.Refused f ->
-                      new Input(new StreamInput.BindRefused(f.condition(), pendingBindId));
-                });
+    this.bindReplies = ctx.messageAdapter(UserActor.BindResult.class, BindAnswered::new);
   }
 
   @Override
@@ -106,6 +100,8 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
         .onMessage(Input.class, this::onInput)
         .onMessage(Deliver.class, this::onDeliver)
         .onMessage(Continue.class, this::onContinue)
+        .onMessage(BindAnswered.class, this::onBindAnswered)
+        .onMessage(OwnerLost.class, m -> onOwnerLost())
         .onMessage(ConnectionClosed.class, m -> Behaviors.stopped())
         .onMessage(IdleTimeout.class, m -> onIdle())
         .onMessage(HandshakeTimeout.class, m -> onHandshakeTimeout())
@@ -141,7 +137,6 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
     switch (m.input()) {
       case StreamInput.SaslStepped st when st.step() instanceof SaslStep.Failure ->
           services.metrics().loginFailed();
-      case StreamInput.Bound b -> services.metrics().sessionBound();
       default -> {}
     }
     if (m.input() instanceof StreamInput.Received r
@@ -189,11 +184,24 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
       case StreamAction.PreAuthIq p -> preAuthIq(p.iq());
       case StreamAction.Route r -> {
         services.metrics().stanzaIn(r.stanza().name());
+        remember(r.stanza());
         services.router().fromClient(state.jid(), r.stanza());
       }
       case StreamAction.Nonza n -> nonza(n.element());
       case StreamAction.Fail f -> failNow(f.condition(), f.text());
       case StreamAction.Close c -> closeNow();
+    }
+  }
+
+  /** Keeps the last broadcast presence, to re-register with after losing the owner actor. */
+  private void remember(Element stanza) {
+    if (stanza.name().equals("presence") && stanza.attr("to") == null) {
+      String type = stanza.attr("type");
+      if (type == null) {
+        lastPresence = stanza.withAttr("from", null);
+      } else if (type.equals("unavailable")) {
+        lastPresence = null;
+      }
     }
   }
 
@@ -251,6 +259,39 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
 
   private void nonza(Element e) {
     failNow(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, e.name());
+  }
+
+  private Behavior<SessionCommand> onBindAnswered(BindAnswered a) {
+    boolean rebinding = state.phase() == Phase.ESTABLISHED;
+    switch (a.result()) {
+      case UserActor.BindResult.Bound b -> {
+        getContext().watchWith(b.owner(), new OwnerLost());
+        if (!rebinding) {
+          services.metrics().sessionBound();
+          return apply(machine.handle(state, new StreamInput.Bound(b.jid(), pendingBindId)));
+        }
+        return this;
+      }
+      case UserActor.BindResult.Refused r -> {
+        if (rebinding) {
+          return fail(StreamErrorCondition.NOT_AUTHORIZED, "the account is gone");
+        }
+        return apply(
+            machine.handle(state, new StreamInput.BindRefused(r.condition(), pendingBindId)));
+      }
+    }
+  }
+
+  /** The account's actor stopped while we are bound: hand ourselves to its next incarnation. */
+  private Behavior<SessionCommand> onOwnerLost() {
+    if (closing || state.jid() == null) {
+      return this;
+    }
+    services
+        .router()
+        .user(state.jid())
+        .tell(new UserActor.Rebind(state.jid(), getContext().getSelf(), lastPresence, bindReplies));
+    return this;
   }
 
   private Behavior<SessionCommand> onContinue(Continue c) {

@@ -30,6 +30,13 @@ public sealed interface SessionCommand {
    */
   record InjectFailure(String reason) implements SessionCommand {}
 
+  /** The account's user actor answered a bind or rebind request. */
+  record BindAnswered(dev.switchboard.server.user.UserActor.BindResult result)
+      implements SessionCommand {}
+
+  /** The account's user actor stopped (crashed or moved); register again with its successor. */
+  record OwnerLost() implements SessionCommand {}
+
   /** The result of asynchronous work the session started, to be run on its thread. */
   record Continue(Runnable work) implements SessionCommand {}
 }

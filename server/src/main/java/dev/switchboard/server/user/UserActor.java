@@ -62,9 +62,17 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
       String requestedResource, ActorRef<SessionCommand> session, ActorRef<BindResult> replyTo)
       implements Command {}
 
-  /** The outcome of {@link Bind}. */
+  /**
+   * A bound session whose user actor went away (a crash, or a move to another node) registers
+   * again, with the presence it last broadcast, so that its account's new actor knows it.
+   */
+  public record Rebind(
+      Jid jid, ActorRef<SessionCommand> session, Element presence, ActorRef<BindResult> replyTo)
+      implements Command {}
+
+  /** The outcome of {@link Bind} or {@link Rebind}; {@code owner} is the actor to watch. */
   public sealed interface BindResult {
-    record Bound(Jid jid) implements BindResult {}
+    record Bound(Jid jid, ActorRef<Command> owner) implements BindResult {}
 
     record Refused(StanzaErrorCondition condition) implements BindResult {}
   }
@@ -81,6 +89,12 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
    * then end every session with not-authorized and forget the account's state.
    */
   public record AccountDeleted(Element farewell) implements Command {}
+
+  /**
+   * Makes this user actor throw, to exercise recovery: its sessions re-register with the next
+   * incarnation. Used by tests and the admin tools.
+   */
+  public record InjectFailure(String reason) implements Command {}
 
   /** Stop message for sharding passivation and rebalancing. */
   public record Stop() implements Command {}
@@ -211,9 +225,11 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
       case Incoming in -> incoming(in.stanza());
       case FromSession fs -> fromSession(fs);
       case Bind b -> bind(b);
+      case Rebind r -> rebind(r);
       case Unbind u -> ended(u.resource(), u.session(), u.finalPresence());
       case SessionGone g -> ended(g.resource(), g.session(), null);
       case AccountDeleted d -> accountDeleted(d);
+      case InjectFailure f -> throw new IllegalStateException("injected: " + f.reason());
       case Control ctl -> session(ctl.resource()).ifPresent(e -> e.session().tell(ctl.command()));
       default -> {}
     }
@@ -225,6 +241,8 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
       bounce(in.stanza(), StanzaErrorCondition.RESOURCE_CONSTRAINT);
     } else if (c instanceof Bind b) {
       b.replyTo().tell(new BindResult.Refused(StanzaErrorCondition.RESOURCE_CONSTRAINT));
+    } else if (c instanceof Rebind r) {
+      r.replyTo().tell(new BindResult.Refused(StanzaErrorCondition.RESOURCE_CONSTRAINT));
     }
   }
 
@@ -254,21 +272,52 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
       b.replyTo().tell(new BindResult.Refused(StanzaErrorCondition.BAD_REQUEST));
       return;
     }
-    SessionEntry old = sessions.get(full.resource());
-    if (old != null) {
-      if (services.conflictPolicy() == ConflictPolicy.REJECT) {
-        b.replyTo().tell(new BindResult.Refused(StanzaErrorCondition.CONFLICT));
-        return;
-      }
-      old.session()
-          .tell(
-              new SessionCommand.Terminate(
-                  StreamErrorCondition.CONFLICT, "replaced by a new login"));
-      ended(old.resource(), old.session(), null);
+    if (!takeResource(full.resource(), b.replyTo())) {
+      return;
     }
-    sessions.put(full.resource(), new SessionEntry(full, b.session(), null, false));
-    getContext().watchWith(b.session(), new SessionGone(full.resource(), b.session()));
-    b.replyTo().tell(new BindResult.Bound(full));
+    register(new SessionEntry(full, b.session(), null, false), b.replyTo());
+  }
+
+  /** Frees a bound resource for a new session under the conflict policy; false if refused. */
+  private boolean takeResource(String resource, ActorRef<BindResult> replyTo) {
+    SessionEntry old = sessions.get(resource);
+    if (old == null) {
+      return true;
+    }
+    if (services.conflictPolicy() == ConflictPolicy.REJECT) {
+      replyTo.tell(new BindResult.Refused(StanzaErrorCondition.CONFLICT));
+      return false;
+    }
+    old.session()
+        .tell(
+            new SessionCommand.Terminate(StreamErrorCondition.CONFLICT, "replaced by a new login"));
+    ended(old.resource(), old.session(), null);
+    return true;
+  }
+
+  private void register(SessionEntry entry, ActorRef<BindResult> replyTo) {
+    sessions.put(entry.resource(), entry);
+    getContext().watchWith(entry.session(), new SessionGone(entry.resource(), entry.session()));
+    replyTo.tell(new BindResult.Bound(entry.jid(), getContext().getSelf()));
+  }
+
+  /**
+   * Takes back a session that was bound to an earlier incarnation of this actor. It is assumed to
+   * have fetched the roster (most clients do), so it keeps getting roster pushes.
+   */
+  private void rebind(Rebind r) {
+    SessionEntry current = sessions.get(r.jid().resource());
+    if (current != null && current.session().equals(r.session())) {
+      r.replyTo().tell(new BindResult.Bound(r.jid(), getContext().getSelf()));
+      return;
+    }
+    if (!exists) {
+      r.replyTo().tell(new BindResult.Refused(StanzaErrorCondition.NOT_AUTHORIZED));
+      return;
+    }
+    if (takeResource(r.jid().resource(), r.replyTo())) {
+      register(new SessionEntry(r.jid(), r.session(), r.presence(), true), r.replyTo());
+    }
   }
 
   private String newResource() {

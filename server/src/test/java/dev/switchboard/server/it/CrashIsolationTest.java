@@ -3,6 +3,7 @@ package dev.switchboard.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.server.session.SessionCommand;
+import dev.switchboard.server.user.UserActor;
 import dev.switchboard.xmpp.Jid;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -81,6 +82,38 @@ class CrashIsolationTest {
       carolAgain.disconnect();
       alice.disconnect();
       bob.disconnect();
+    }
+  }
+
+  @Test
+  void aCrashedUserActorIsRebuiltFromItsSessions() throws Exception {
+    try (TestServer server = TestServer.start()) {
+      server.createAccount("dave", "d");
+      server.createAccount("erin", "e");
+      XMPPTCPConnection dave = Smack.login(server, "dave", "d");
+      XMPPTCPConnection erin = Smack.login(server, "erin", "e");
+      BlockingQueue<Message> erinInbox = ChatTest.inbox(erin);
+
+      server.server().tellUser(Jid.parse("erin@localhost"), new UserActor.InjectFailure("test"));
+
+      // erin's session re-registers, with its presence, with erin's next user actor
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(
+              () -> {
+                dave.sendStanza(
+                    dave.getStanzaFactory()
+                        .buildMessageStanza()
+                        .to(JidCreate.entityBareFrom("erin@localhost"))
+                        .setBody("are you there?")
+                        .build());
+                Message m = erinInbox.poll(200, TimeUnit.MILLISECONDS);
+                return m != null && "are you there?".equals(m.getBody());
+              });
+      assertThat(erin.isConnected()).isTrue();
+      assertThat(dave.isConnected()).isTrue();
+      dave.disconnect();
+      erin.disconnect();
     }
   }
 }
