@@ -239,9 +239,10 @@ public final class Server implements AutoCloseable {
         loops.epoll() ? "epoll" : "nio",
         ms);
     List<InetSocketAddress> addrs = c2s.addresses();
-    System.out.printf("  c2s (STARTTLS)   %s%n", addrs.get(0));
+    String host = config.c2s().bindAddress();
+    System.out.printf("  c2s (STARTTLS)   %s:%d%n", host, addrs.get(0).getPort());
     if (addrs.size() > 1) {
-      System.out.printf("  c2s (direct TLS) %s%n", addrs.get(1));
+      System.out.printf("  c2s (direct TLS) %s:%d%n", host, addrs.get(1).getPort());
     }
     if (http != null) {
       System.out.printf("  http (metrics)   http://%s/metrics%n", hostPort(http.address()));
