@@ -17,6 +17,7 @@ import dev.switchboard.server.http.HttpRoutes;
 import dev.switchboard.server.iq.ServerIqs;
 import dev.switchboard.server.metrics.Metrics;
 import dev.switchboard.server.mod.disco.DiscoModule;
+import dev.switchboard.server.mod.offline.OfflineModule;
 import dev.switchboard.server.mod.ping.PingModule;
 import dev.switchboard.server.mod.register.RegisterModule;
 import dev.switchboard.server.mod.roster.RosterModule;
@@ -27,8 +28,10 @@ import dev.switchboard.server.module.ModuleRegistry;
 import dev.switchboard.server.routing.Router;
 import dev.switchboard.server.session.C2sServices;
 import dev.switchboard.server.session.C2sSessions;
+import dev.switchboard.server.session.ResumableSessions;
 import dev.switchboard.server.store.BlockingExecutor;
 import dev.switchboard.server.store.Database;
+import dev.switchboard.server.store.GroupCommitter;
 import dev.switchboard.server.stream.StreamMachine;
 import dev.switchboard.server.stream.StreamPolicy;
 import dev.switchboard.server.tls.TlsCredentials;
@@ -58,6 +61,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -121,6 +125,8 @@ public final class Server implements AutoCloseable {
     resources.add(db);
     BlockingExecutor blocking = new BlockingExecutor(config.database().poolSize());
     resources.add(blocking);
+    GroupCommitter committer = new GroupCommitter(db, config.database().maxBatch());
+    resources.add(committer);
     ExecutorService cpu =
         Executors.newFixedThreadPool(
             Math.max(1, Runtime.getRuntime().availableProcessors()),
@@ -144,13 +150,15 @@ public final class Server implements AutoCloseable {
     modules.start(
         defaultModules(),
         options ->
-            new ModuleContext(config, options, db, blocking, accounts, hooks, modules, router),
+            new ModuleContext(
+                config, options, db, blocking, committer, accounts, hooks, modules, router),
         config.raw());
     resources.add(modules::stop);
 
     UserServices userServices =
         new UserServices(
             router,
+            committer,
             config.onConflict(),
             jid -> blocking.submit(() -> accounts.exists(jid)),
             modules.userFeatures(),
@@ -177,17 +185,16 @@ public final class Server implements AutoCloseable {
             !config.c2s().requireTls(),
             modules.preAuthFeatures(),
             List.copyOf(modules.preAuthIqs().keySet()),
-            modules.postAuthFeatures(),
+            postAuthFeatures(modules),
             config.c2s().maxAuthFailures());
     SecureRandom random = new SecureRandom();
-    StreamMachine machine =
-        new StreamMachine(
-            policy,
-            () -> {
-              byte[] id = new byte[12];
-              random.nextBytes(id);
-              return HexFormat.of().formatHex(id);
-            });
+    Supplier<String> ids =
+        () -> {
+          byte[] id = new byte[12];
+          random.nextBytes(id);
+          return HexFormat.of().formatHex(id);
+        };
+    StreamMachine machine = new StreamMachine(policy, ids);
     BiFunction<Element, Boolean, CompletionStage<Element>> preAuth =
         (iq, secured) -> {
           var h = modules.preAuthIqs().get(iq.firstElement().namespace());
@@ -197,7 +204,17 @@ public final class Server implements AutoCloseable {
               : h.handle(iq, secured);
         };
     C2sServices services =
-        new C2sServices(config, machine, ssl, mechanisms, credentials, router, preAuth, metrics);
+        new C2sServices(
+            config,
+            machine,
+            ssl,
+            mechanisms,
+            credentials,
+            router,
+            preAuth,
+            metrics,
+            ids,
+            new ResumableSessions());
     sessions = system.systemActorOf(C2sSessions.create(services), "c2s", Props.empty());
 
     EventLoops loops = new EventLoops(Runtime.getRuntime().availableProcessors());
@@ -207,10 +224,13 @@ public final class Server implements AutoCloseable {
             config.c2s(),
             ssl,
             loops,
-            (ch, directTls) ->
-                sessions.tell(
-                    new C2sSessions.Accept(
-                        ch, ch.pipeline().get(XmppStreamHandler.class), directTls)));
+            (ch, directTls) -> {
+              metrics.connectionOpened();
+              ch.closeFuture().addListener(f -> metrics.connectionClosed());
+              sessions.tell(
+                  new C2sSessions.Accept(
+                      ch, ch.pipeline().get(XmppStreamHandler.class), directTls));
+            });
     resources.add(c2s);
     c2s.start();
     if (config.http().port() > 0) {
@@ -253,6 +273,14 @@ public final class Server implements AutoCloseable {
     System.out.flush();
   }
 
+  /** Stream features after authentication: the kernel's stream management, then the modules'. */
+  private static List<Element> postAuthFeatures(ModuleRegistry modules) {
+    List<Element> all = new ArrayList<>();
+    all.add(Element.of("sm", "urn:xmpp:sm:3"));
+    all.addAll(modules.postAuthFeatures());
+    return all;
+  }
+
   private static String hostPort(InetSocketAddress a) {
     return a.getHostString() + ":" + a.getPort();
   }
@@ -264,6 +292,7 @@ public final class Server implements AutoCloseable {
         new PingModule(),
         new VersionModule(),
         new RosterModule(),
+        new OfflineModule(),
         new RegisterModule());
   }
 

@@ -47,7 +47,8 @@ public record ServerConfig(
       Duration handshakeTimeout,
       Duration idleTimeout,
       int maxAuthFailures,
-      int backlog) {
+      int backlog,
+      Duration maxResumeTime) {
     public C2s {
       checkPort("switchboard.c2s.port", port, false);
       checkPort("switchboard.c2s.tls-port", tlsPort, true);
@@ -62,6 +63,7 @@ public record ServerConfig(
       if (backlog < 1) {
         throw new ConfigError("switchboard.c2s.backlog: must be at least 1");
       }
+      checkPositive("switchboard.c2s.max-resume-time", maxResumeTime);
     }
   }
 
@@ -117,7 +119,7 @@ public record ServerConfig(
     }
   }
 
-  public record Database(String url, String user, String password, int poolSize) {
+  public record Database(String url, String user, String password, int poolSize, int maxBatch) {
     public Database {
       if (!url.isEmpty()
           && !url.startsWith("jdbc:sqlite:")
@@ -127,6 +129,9 @@ public record ServerConfig(
       }
       if (poolSize < 1 || poolSize > 1000) {
         throw new ConfigError("switchboard.database.pool-size: must be between 1 and 1000");
+      }
+      if (maxBatch < 1 || maxBatch > 100_000) {
+        throw new ConfigError("switchboard.database.max-batch: must be between 1 and 100000");
       }
     }
   }
@@ -152,7 +157,8 @@ public record ServerConfig(
             s.getDuration("c2s.handshake-timeout"),
             s.getDuration("c2s.idle-timeout"),
             s.getInt("c2s.max-auth-failures"),
-            s.getInt("c2s.backlog")),
+            s.getInt("c2s.backlog"),
+            s.getDuration("c2s.max-resume-time")),
         new Tls(
             s.getString("tls.certificate"),
             s.getString("tls.private-key"),
@@ -165,7 +171,8 @@ public record ServerConfig(
             s.getString("database.url"),
             s.getString("database.user"),
             s.getString("database.password"),
-            s.getInt("database.pool-size")),
+            s.getInt("database.pool-size"),
+            s.getInt("database.max-batch")),
         c);
   }
 

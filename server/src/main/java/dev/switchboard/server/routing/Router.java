@@ -2,6 +2,7 @@ package dev.switchboard.server.routing;
 
 import dev.switchboard.server.iq.Iq;
 import dev.switchboard.server.iq.ServerIqs;
+import dev.switchboard.server.user.Ack;
 import dev.switchboard.server.user.UserActor;
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
@@ -47,33 +48,45 @@ public final class Router {
     return users.apply(jid.toBare());
   }
 
-  /** A stanza from a bound client whose {@code from} the session has stamped. */
-  public void fromClient(Jid from, Element stanza) {
-    if (stanza.name().equals("presence")) {
-      user(from).tell(new UserActor.FromSession(from.resource(), stanza));
-      return;
-    }
-    if (stanza.attr("to") == null) {
+  /**
+   * A stanza from a bound client whose {@code from} the session has stamped. Messages go through
+   * the sender's own user actor (its archive copy is made durable first); {@code ack} is told when
+   * the message is handled. Other stanzas are handled once routed, and {@code ack} is not used.
+   */
+  public void fromClient(Jid from, Element stanza, Ack ack) {
+    if (stanza.attr("to") == null && !stanza.name().equals("presence")) {
       stanza = stanza.withAttr("to", from.toBare().toString());
     }
-    route(stanza);
+    switch (stanza.name()) {
+      case "presence" -> user(from).tell(new UserActor.FromSession(from.resource(), stanza));
+      case "message" -> user(from).tell(new UserActor.FromSession(from.resource(), stanza, ack));
+      default -> route(stanza);
+    }
   }
 
   /** Routes a stanza with {@code from} and {@code to} set. */
   public void route(Element stanza) {
+    route(stanza, null);
+  }
+
+  /** Routes a stanza; {@code ack}, if any, is told once the stanza is handled. */
+  public void route(Element stanza, Ack ack) {
     Jid to = Jid.tryParse(stanza.attr("to"));
     if (to == null) {
+      Ack.confirm(ack);
       return;
     }
     if (!to.domainPart().equals(domain)) {
       bounce(stanza, StanzaErrorCondition.REMOTE_SERVER_NOT_FOUND);
+      Ack.confirm(ack);
       return;
     }
     if (!to.hasLocal()) {
       toServer(stanza);
+      Ack.confirm(ack);
       return;
     }
-    user(to).tell(new UserActor.Incoming(stanza));
+    user(to).tell(new UserActor.Incoming(stanza, ack));
   }
 
   private void toServer(Element stanza) {

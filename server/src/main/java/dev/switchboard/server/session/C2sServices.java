@@ -11,6 +11,7 @@ import io.netty.handler.ssl.SslContext;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * What every client session shares.
@@ -26,4 +27,6 @@ public record C2sServices(
     CredentialLookup credentials,
     Router router,
     BiFunction<Element, Boolean, CompletionStage<Element>> preAuthIqs,
-    Metrics metrics) {}
+    Metrics metrics,
+    Supplier<String> ids,
+    ResumableSessions resumable) {}

@@ -8,11 +8,16 @@ import dev.switchboard.server.session.SessionCommand.BindAnswered;
 import dev.switchboard.server.session.SessionCommand.ConnectionClosed;
 import dev.switchboard.server.session.SessionCommand.Continue;
 import dev.switchboard.server.session.SessionCommand.Deliver;
+import dev.switchboard.server.session.SessionCommand.Handled;
 import dev.switchboard.server.session.SessionCommand.HandshakeTimeout;
 import dev.switchboard.server.session.SessionCommand.IdleTimeout;
 import dev.switchboard.server.session.SessionCommand.InjectFailure;
 import dev.switchboard.server.session.SessionCommand.Input;
 import dev.switchboard.server.session.SessionCommand.OwnerLost;
+import dev.switchboard.server.session.SessionCommand.RequestAck;
+import dev.switchboard.server.session.SessionCommand.ResumeTimeout;
+import dev.switchboard.server.session.SessionCommand.TakeOver;
+import dev.switchboard.server.session.SessionCommand.TakeOverAnswer;
 import dev.switchboard.server.session.SessionCommand.Terminate;
 import dev.switchboard.server.stream.Phase;
 import dev.switchboard.server.stream.StreamAction;
@@ -21,6 +26,8 @@ import dev.switchboard.server.stream.StreamMachine;
 import dev.switchboard.server.stream.StreamMachine.Transition;
 import dev.switchboard.server.stream.StreamState;
 import dev.switchboard.server.transport.XmppStreamHandler;
+import dev.switchboard.server.user.Ack;
+import dev.switchboard.server.user.Delivery;
 import dev.switchboard.server.user.UserActor;
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
@@ -33,6 +40,9 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -42,6 +52,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * One client connection: an actor holding the stream machine's state, carrying out its actions, and
@@ -52,10 +63,23 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
   /** Pending outbound bytes beyond which a client that does not read is cut off. */
   private static final long MAX_PENDING_OUTPUT = 4L << 20;
 
+  /** Unacknowledged stanzas after which the client is asked for an acknowledgement. */
+  private static final int REQUEST_ACK_EVERY = 5;
+
+  /** Unacknowledged stanzas a session may hold (XEP-0198); beyond it the stream ends. */
+  private static final int MAX_UNACKED = 10_000;
+
   private final C2sServices services;
-  private final Channel channel;
-  private final XmppStreamHandler reader;
+  private Channel channel;
+  private XmppStreamHandler reader;
+  private ConnectionSink sink;
   private final StreamMachine machine;
+  private final StreamManagement sm = new StreamManagement();
+  private final TimerScheduler<SessionCommand> timers;
+  private boolean detached;
+  private boolean handedOff;
+  private long currentSeq = -1;
+  private boolean currentAwaitsAck;
   private final ActorRef<UserActor.BindResult> bindReplies;
   private StreamState state;
   private SaslExchange sasl;
@@ -75,12 +99,13 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
                 timers -> {
                   timers.startSingleTimer(
                       new HandshakeTimeout(), services.config().c2s().handshakeTimeout());
-                  return new C2sSession(ctx, services, channel, reader, directTls);
+                  return new C2sSession(ctx, timers, services, channel, reader, directTls);
                 }));
   }
 
   private C2sSession(
       ActorContext<SessionCommand> ctx,
+      TimerScheduler<SessionCommand> timers,
       C2sServices services,
       Channel channel,
       XmppStreamHandler reader,
@@ -91,7 +116,10 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
     this.reader = reader;
     this.machine = services.streamMachine();
     this.state = StreamState.initial(directTls);
+    this.timers = timers;
     this.bindReplies = ctx.messageAdapter(UserActor.BindResult.class, BindAnswered::new);
+    this.sink = new ConnectionSink(ctx.getSelf());
+    reader.attach(sink);
   }
 
   @Override
@@ -102,7 +130,12 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
         .onMessage(Continue.class, this::onContinue)
         .onMessage(BindAnswered.class, this::onBindAnswered)
         .onMessage(OwnerLost.class, m -> onOwnerLost())
-        .onMessage(ConnectionClosed.class, m -> Behaviors.stopped())
+        .onMessage(ConnectionClosed.class, m -> onConnectionClosed())
+        .onMessage(Handled.class, this::onHandled)
+        .onMessage(TakeOver.class, this::onTakeOver)
+        .onMessage(TakeOverAnswer.class, this::onTakeOverAnswer)
+        .onMessage(ResumeTimeout.class, m -> Behaviors.stopped())
+        .onMessage(RequestAck.class, m -> onRequestAck())
         .onMessage(IdleTimeout.class, m -> onIdle())
         .onMessage(HandshakeTimeout.class, m -> onHandshakeTimeout())
         .onMessage(Terminate.class, m -> fail(m.condition(), m.text()))
@@ -120,15 +153,16 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
       return fail(StreamErrorCondition.CONNECTION_TIMEOUT, "no traffic");
     }
     pingOutstanding = true;
-    write(
+    sendStanza(
         Element.builder("iq", Namespaces.CLIENT)
             .attr("from", services.config().domain())
             .attr("to", state.jid().toString())
             .attr("type", "get")
             .attr("id", "keepalive-" + (++pings))
             .child("ping", "urn:xmpp:ping")
-            .build());
-    return this;
+            .build(),
+        null);
+    return closing ? Behaviors.stopped() : this;
   }
 
   private Behavior<SessionCommand> onInput(Input m) {
@@ -139,12 +173,36 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
           services.metrics().loginFailed();
       default -> {}
     }
-    if (m.input() instanceof StreamInput.Received r
-        && state.phase() == Phase.ESTABLISHED
-        && isFinalUnavailable(r.element())) {
-      finalPresence = r.element();
+    boolean stanza =
+        m.input() instanceof StreamInput.Received r
+            && state.phase() == Phase.ESTABLISHED
+            && Namespaces.CLIENT.equals(r.element().namespace());
+    if (stanza) {
+      Element e = ((StreamInput.Received) m.input()).element();
+      if (isFinalUnavailable(e)) {
+        finalPresence = e;
+      }
+      // XEP-0198 counts every stanza; a message counts once it is durable or delivered
+      currentSeq = sm.received();
+      currentAwaitsAck = false;
     }
-    return apply(machine.handle(state, m.input()));
+    Behavior<SessionCommand> next = apply(machine.handle(state, m.input()));
+    if (stanza && !currentAwaitsAck) {
+      handled(currentSeq);
+    }
+    currentSeq = -1;
+    return next;
+  }
+
+  private Behavior<SessionCommand> onHandled(Handled h) {
+    handled(h.seq());
+    return this;
+  }
+
+  private void handled(long seq) {
+    if (sm.handled(seq) && sm.enabled() && !detached && sm.owesAck()) {
+      writeAck();
+    }
   }
 
   private static boolean isFinalUnavailable(Element e) {
@@ -167,7 +225,7 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
   private void execute(StreamAction action) {
     switch (action) {
       case StreamAction.Send s -> write(s.xml());
-      case StreamAction.SendElement s -> write(s.element());
+      case StreamAction.SendElement s -> sendStanza(s.element(), null);
       case StreamAction.StartTls s -> reader.startTls(services.sslContext());
       case StreamAction.ReadMore r -> reader.readMore(r.restart(), r.established());
       case StreamAction.SaslStart s -> {
@@ -182,10 +240,16 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
       }
       case StreamAction.Bind b -> bind(b);
       case StreamAction.PreAuthIq p -> preAuthIq(p.iq());
+      case StreamAction.Resume r -> resume(r.previd(), r.h());
       case StreamAction.Route r -> {
         services.metrics().stanzaIn(r.stanza().name());
         remember(r.stanza());
-        services.router().fromClient(state.jid(), r.stanza());
+        Ack ack = null;
+        if (r.stanza().name().equals("message") && currentSeq >= 0) {
+          ack = new Ack(getContext().getSelf(), currentSeq);
+          currentAwaitsAck = true;
+        }
+        services.router().fromClient(state.jid(), r.stanza(), ack);
       }
       case StreamAction.Nonza n -> nonza(n.element());
       case StreamAction.Fail f -> failNow(f.condition(), f.text());
@@ -258,7 +322,193 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
   }
 
   private void nonza(Element e) {
-    failNow(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, e.name());
+    if (!StreamManagement.NS.equals(e.namespace())) {
+      failNow(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, e.name());
+      return;
+    }
+    switch (e.name()) {
+      case "enable" -> enableSm(e);
+      case "r" -> {
+        if (sm.enabled()) {
+          sm.ackRequested();
+          writeAck();
+        }
+      }
+      case "a" -> clientAck(e);
+      default -> writeSmFailed("unexpected-request", null);
+    }
+  }
+
+  // ---- XEP-0198 stream management ----
+
+  private void enableSm(Element e) {
+    if (sm.enabled()) {
+      writeSmFailed("unexpected-request", null);
+      return;
+    }
+    boolean resume = "true".equals(e.attr("resume")) || "1".equals(e.attr("resume"));
+    int max = (int) services.config().c2s().maxResumeTime().toSeconds();
+    String asked = e.attr("max");
+    if (asked != null) {
+      try {
+        max = Math.max(1, Math.min(max, Integer.parseInt(asked)));
+      } catch (NumberFormatException ignored) {
+        // keep the server's maximum
+      }
+    }
+    String id = services.ids().get();
+    sm.enable(id, resume, max);
+    Element.Builder enabled = Element.builder("enabled", StreamManagement.NS);
+    if (resume) {
+      services.resumable().register(id, getContext().getSelf());
+      enabled.attr("id", id).attr("resume", "true").attr("max", Integer.toString(max));
+    }
+    write(enabled.build());
+  }
+
+  private void clientAck(Element e) {
+    if (!sm.enabled()) {
+      return;
+    }
+    long h;
+    try {
+      h = Long.parseLong(String.valueOf(e.attr("h")));
+    } catch (NumberFormatException bad) {
+      failNow(StreamErrorCondition.UNDEFINED_CONDITION, "malformed h");
+      return;
+    }
+    List<StreamManagement.Unacked> done = sm.acknowledge(h);
+    if (done == null) {
+      failNow(
+          StreamErrorCondition.UNDEFINED_CONDITION,
+          "h=" + h + " acknowledges more than the " + sm.sentCount() + " stanzas sent");
+      return;
+    }
+    acknowledged(done);
+  }
+
+  /** Receipts of acknowledged stanzas go back to the account (offline copies can go). */
+  private void acknowledged(List<StreamManagement.Unacked> done) {
+    List<String> receipts = new ArrayList<>();
+    for (StreamManagement.Unacked u : done) {
+      if (u.receipt() != null) {
+        receipts.add(u.receipt());
+      }
+    }
+    if (!receipts.isEmpty() && state.jid() != null) {
+      services.router().user(state.jid()).tell(new UserActor.Acknowledged(receipts));
+    }
+  }
+
+  private void writeAck() {
+    write("<a xmlns='" + StreamManagement.NS + "' h='" + sm.h() + "'/>");
+  }
+
+  private void writeSmFailed(String condition, Long h) {
+    write(
+        "<failed xmlns='"
+            + StreamManagement.NS
+            + "'"
+            + (h == null ? "" : " h='" + h + "'")
+            + "><"
+            + condition
+            + " xmlns='"
+            + Namespaces.STANZAS
+            + "'/></failed>");
+  }
+
+  private Behavior<SessionCommand> onRequestAck() {
+    if (sm.enabled() && !detached && !closing && sm.unackedCount() > 0) {
+      sm.requested();
+      write("<r xmlns='" + StreamManagement.NS + "'/>");
+    }
+    return this;
+  }
+
+  /** The new connection's side of resumption: find the old session and ask it to take over. */
+  private void resume(String previd, long h) {
+    var old = services.resumable().find(previd);
+    if (old.isEmpty()) {
+      writeSmFailed("item-not-found", services.resumable().endedWith(previd).orElse(null));
+      reader.readMore(false, false);
+      return;
+    }
+    old.get().tell(new TakeOver(channel, reader, state.username(), h, getContext().getSelf()));
+    timers.startSingleTimer(
+        "take-over",
+        new TakeOverAnswer(false, null, "the old session did not answer"),
+        Duration.ofSeconds(5));
+  }
+
+  private Behavior<SessionCommand> onTakeOverAnswer(TakeOverAnswer a) {
+    timers.cancel("take-over");
+    if (handedOff) {
+      return Behaviors.stopped();
+    }
+    if (a.ok()) {
+      // the old session now owns this connection; this actor just goes away
+      handedOff = true;
+      sink.cut();
+      return Behaviors.stopped();
+    }
+    writeSmFailed("item-not-found", a.h());
+    reader.readMore(false, false);
+    return this;
+  }
+
+  /** The old session's side: adopt the new connection, resend what was not acknowledged. */
+  private Behavior<SessionCommand> onTakeOver(TakeOver t) {
+    if (closing || !sm.resumable() || !t.username().equals(state.username())) {
+      t.replyTo().tell(new TakeOverAnswer(false, null, "not resumable"));
+      return this;
+    }
+    List<StreamManagement.Unacked> done = sm.acknowledge(t.h());
+    if (done == null) {
+      t.replyTo().tell(new TakeOverAnswer(false, sm.h(), "h too high"));
+      return this;
+    }
+    acknowledged(done);
+    Channel old = channel;
+    sink.cut();
+    if (old.isActive()) {
+      old.close(); // the client has moved on; its old connection is dead to it
+    }
+    channel = t.channel();
+    reader = t.reader();
+    sink = new ConnectionSink(getContext().getSelf());
+    reader.attach(sink);
+    detached = false;
+    pingOutstanding = false;
+    timers.cancel("resume-timeout");
+    t.replyTo().tell(new TakeOverAnswer(true, null, null));
+    write(
+        "<resumed xmlns='"
+            + StreamManagement.NS
+            + "' h='"
+            + sm.h()
+            + "' previd='"
+            + sm.id()
+            + "'/>");
+    for (StreamManagement.Unacked u : sm.pending()) {
+      write(u.stanza());
+    }
+    reader.readMore(false, true);
+    if (sm.unackedCount() > 0) {
+      sm.requested();
+      write("<r xmlns='" + StreamManagement.NS + "'/>");
+    }
+    return this;
+  }
+
+  private Behavior<SessionCommand> onConnectionClosed() {
+    if (sm.resumable() && state.phase() == Phase.ESTABLISHED && !closing) {
+      // XEP-0198: keep the session (and the client's presence) for a resumption
+      detached = true;
+      timers.startSingleTimer(
+          "resume-timeout", new ResumeTimeout(), Duration.ofSeconds(sm.maxResumeSeconds()));
+      return this;
+    }
+    return Behaviors.stopped();
   }
 
   private Behavior<SessionCommand> onBindAnswered(BindAnswered a) {
@@ -301,14 +551,49 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
 
   private Behavior<SessionCommand> onDeliver(Deliver d) {
     if (state.phase() != Phase.ESTABLISHED || closing) {
+      if (d.stanza().name().equals("message") && state.jid() != null) {
+        services
+            .router()
+            .user(state.jid())
+            .tell(new UserActor.Undelivered(List.of(new Delivery(d.stanza(), d.receipt()))));
+      }
       return this;
     }
-    if (!channel.isWritable() && channel.bytesBeforeWritable() > MAX_PENDING_OUTPUT) {
-      return fail(StreamErrorCondition.POLICY_VIOLATION, "the client is not reading");
-    }
     services.metrics().stanzaOut(d.stanza().name());
-    write(d.stanza());
-    return this;
+    sendStanza(d.stanza(), d.receipt());
+    return closing ? Behaviors.stopped() : this;
+  }
+
+  /**
+   * Writes a stanza to the client. Every stanza after binding goes through here, so that XEP-0198
+   * counts exactly what the client counts.
+   */
+  private void sendStanza(Element stanza, String receipt) {
+    if (sm.enabled()) {
+      if (sm.unackedCount() >= MAX_UNACKED) {
+        failNow(StreamErrorCondition.POLICY_VIOLATION, "too many unacknowledged stanzas");
+        return;
+      }
+      sm.sent(stanza, receipt);
+      if (detached) {
+        return; // kept for the resumption
+      }
+    } else if (receipt != null && state.jid() != null) {
+      // no acknowledgements on this stream: written counts as received
+      services.router().user(state.jid()).tell(new UserActor.Acknowledged(List.of(receipt)));
+    }
+    if (!channel.isWritable() && channel.bytesBeforeWritable() > MAX_PENDING_OUTPUT) {
+      failNow(StreamErrorCondition.POLICY_VIOLATION, "the client is not reading");
+      return;
+    }
+    write(stanza);
+    if (sm.enabled()) {
+      if (sm.shouldRequest(REQUEST_ACK_EVERY)) {
+        write("<r xmlns='" + StreamManagement.NS + "'/>");
+      } else if (!timers.isTimerActive("request-ack")) {
+        timers.startSingleTimer("request-ack", new RequestAck(), Duration.ofSeconds(1));
+      }
+    }
   }
 
   private Behavior<SessionCommand> onHandshakeTimeout() {
@@ -362,27 +647,45 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
   }
 
   private void write(String xml) {
+    if (detached) {
+      return;
+    }
     channel.writeAndFlush(ByteBufUtil.writeUtf8(channel.alloc(), xml));
   }
 
   private void write(Element e) {
+    if (detached) {
+      return;
+    }
     StringBuilder sb = new StringBuilder(256);
     XmlWriter.write(e, Namespaces.CLIENT, sb);
     channel.writeAndFlush(ByteBufUtil.writeUtf8(channel.alloc(), sb));
   }
 
   private Behavior<SessionCommand> onStop() {
+    if (handedOff) {
+      return this; // the connection lives on in the session that was resumed
+    }
     if (!closing && channel.isActive()) {
       // stopped without closing its stream: this session crashed (PostStop follows a failure)
       failNow(StreamErrorCondition.INTERNAL_SERVER_ERROR, null);
     }
+    if (sm.resumable()) {
+      services.resumable().ended(sm.id(), sm.h());
+    }
     Jid bound = state.jid();
     if (bound != null) {
       services.metrics().sessionEnded();
-      services
-          .router()
-          .user(bound)
-          .tell(new UserActor.Unbind(bound.resource(), getContext().getSelf(), finalPresence));
+      var owner = services.router().user(bound);
+      owner.tell(new UserActor.Unbind(bound.resource(), getContext().getSelf(), finalPresence));
+      // after the unbind, so that the account does not hand them straight back to us
+      List<Delivery> unacked = new ArrayList<>();
+      for (StreamManagement.Unacked u : sm.drain()) {
+        unacked.add(new Delivery(u.stanza(), u.receipt()));
+      }
+      if (!unacked.isEmpty()) {
+        owner.tell(new UserActor.Undelivered(unacked));
+      }
     }
     return this;
   }

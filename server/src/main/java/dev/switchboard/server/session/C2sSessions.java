@@ -1,13 +1,13 @@
 package dev.switchboard.server.session;
 
 import dev.switchboard.server.metrics.Metrics;
-import dev.switchboard.server.stream.StreamInput;
 import dev.switchboard.server.transport.XmppStreamHandler;
 import dev.switchboard.xmpp.StreamErrorCondition;
 import io.netty.channel.Channel;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.ChildFailed;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -31,6 +31,11 @@ public final class C2sSessions {
 
   public static Behavior<Command> create(C2sServices services) {
     Metrics metrics = services.metrics();
+    // resumed, never restarted: a restart would stop every session this node has
+    return Behaviors.supervise(behavior(services, metrics)).onFailure(SupervisorStrategy.resume());
+  }
+
+  private static Behavior<Command> behavior(C2sServices services, Metrics metrics) {
     return Behaviors.setup(
         ctx ->
             Behaviors.receive(Command.class)
@@ -41,8 +46,6 @@ public final class C2sSessions {
                           ctx.spawnAnonymous(
                               C2sSession.create(services, a.channel(), a.reader(), a.directTls()));
                       ctx.watch(session);
-                      metrics.connectionOpened();
-                      a.reader().attach(sinkFor(session));
                       return Behaviors.same();
                     })
                 .onMessage(
@@ -61,7 +64,6 @@ public final class C2sSessions {
                 .onSignal(
                     ChildFailed.class,
                     f -> {
-                      metrics.connectionClosed();
                       metrics.sessionCrashed();
                       ctx.getLog()
                           .warn(
@@ -70,31 +72,9 @@ public final class C2sSessions {
                               f.getCause());
                       return Behaviors.same();
                     })
-                .onSignal(
-                    Terminated.class,
-                    t -> {
-                      metrics.connectionClosed();
-                      return Behaviors.same();
-                    })
+                // a session that stopped normally: nothing to do, but it must be handled, or the
+                // death pact would take this supervisor and every session with it
+                .onSignal(Terminated.class, t -> Behaviors.same())
                 .build());
-  }
-
-  private static XmppStreamHandler.SessionSink sinkFor(ActorRef<SessionCommand> session) {
-    return new XmppStreamHandler.SessionSink() {
-      @Override
-      public void input(StreamInput input) {
-        session.tell(new SessionCommand.Input(input));
-      }
-
-      @Override
-      public void connectionClosed() {
-        session.tell(new SessionCommand.ConnectionClosed());
-      }
-
-      @Override
-      public void idle() {
-        session.tell(new SessionCommand.IdleTimeout());
-      }
-    };
   }
 }

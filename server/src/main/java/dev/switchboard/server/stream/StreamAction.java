@@ -32,6 +32,9 @@ public sealed interface StreamAction {
   /** Bind a resource (null: the server picks one). Answer with Bound or BindRefused. */
   record Bind(String requestedResource, String iqId) implements StreamAction {}
 
+  /** XEP-0198: resume the stream {@code previd}, the client having handled {@code h} stanzas. */
+  record Resume(String previd, long h) implements StreamAction {}
+
   /** An IQ before authentication that policy routes to a handler (in-band registration). */
   record PreAuthIq(Element iq) implements StreamAction {}
 

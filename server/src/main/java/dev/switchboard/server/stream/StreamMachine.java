@@ -300,7 +300,43 @@ public final class StreamMachine {
     return new Transition(next, out);
   }
 
+  private static final String SM = "urn:xmpp:sm:3";
+
   private Transition awaitBind(StreamState s, Element e) {
+    if (SM.equals(e.namespace())) {
+      if (e.name().equals("resume")) {
+        long h;
+        try {
+          h = Long.parseLong(String.valueOf(e.attr("h")));
+        } catch (NumberFormatException bad) {
+          h = -1;
+        }
+        if (e.attr("previd") == null || h < 0 || h > 0xFFFFFFFFL) {
+          return new Transition(
+              s,
+              List.of(
+                  new Send(
+                      "<failed xmlns='"
+                          + SM
+                          + "'><bad-request xmlns='"
+                          + Namespaces.STANZAS
+                          + "'/></failed>"),
+                  new ReadMore(false, false)));
+        }
+        return new Transition(s, List.of(new StreamAction.Resume(e.attr("previd"), h)));
+      }
+      // enable before bind, or anything else: XEP-0198 says unexpected-request
+      return new Transition(
+          s,
+          List.of(
+              new Send(
+                  "<failed xmlns='"
+                      + SM
+                      + "'><unexpected-request xmlns='"
+                      + Namespaces.STANZAS
+                      + "'/></failed>"),
+              new ReadMore(false, false)));
+    }
     if (e.is("iq", Namespaces.CLIENT)) {
       Element bind = e.child("bind", Namespaces.BIND);
       if (bind != null && "set".equals(e.attr("type"))) {

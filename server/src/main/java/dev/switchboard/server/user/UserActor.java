@@ -5,7 +5,6 @@ import dev.switchboard.server.iq.Iq;
 import dev.switchboard.server.session.SessionCommand;
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
-import dev.switchboard.xmpp.StanzaError;
 import dev.switchboard.xmpp.StanzaErrorCondition;
 import dev.switchboard.xmpp.StreamErrorCondition;
 import java.time.Duration;
@@ -51,11 +50,31 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
   /** The user actor's protocol. */
   public sealed interface Command {}
 
-  /** A stanza addressed to this account, from anywhere. */
-  public record Incoming(Element stanza) implements Command {}
+  /**
+   * A stanza addressed to this account, from anywhere; {@code ack}, if any, is told when it is
+   * handled.
+   */
+  public record Incoming(Element stanza, Ack ack) implements Command {
+    public Incoming(Element stanza) {
+      this(stanza, null);
+    }
+  }
 
-  /** A stanza from one of this account's own sessions that needs the owner (presence). */
-  public record FromSession(String resource, Element stanza) implements Command {}
+  /**
+   * A stanza from one of this account's own sessions that needs the owner: presence, and messages
+   * (archived for the sender before they are routed).
+   */
+  public record FromSession(String resource, Element stanza, Ack ack) implements Command {
+    public FromSession(String resource, Element stanza) {
+      this(resource, stanza, null);
+    }
+  }
+
+  /** Stanzas an ending session wrote but its client never acknowledged (XEP-0198). */
+  public record Undelivered(List<Delivery> stanzas) implements Command {}
+
+  /** The client acknowledged deliveries that carried these receipts. */
+  public record Acknowledged(List<String> receipts) implements Command {}
 
   /** Bind a resource for a new session; the answer goes to {@code replyTo}. */
   public record Bind(
@@ -109,6 +128,10 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
 
   private record IdleCheck() implements Command {}
 
+  private record CommitDone(long ticket) implements Command {}
+
+  private record FlushDone(String resource, List<Delivery> deliveries) implements Command {}
+
   private final UserServices services;
   private final Jid jid;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
@@ -120,6 +143,7 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
   private boolean loading = true;
   private int pendingIo;
   private long lastActivity = System.nanoTime();
+  private final MessageDelivery delivery;
 
   public static Behavior<Command> create(
       UserServices services, String entityId, ActorRef<ClusterSharding.ShardCommand> shard) {
@@ -146,6 +170,28 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
     this.stash = stash;
     this.timers = timers;
     timers.startTimerWithFixedDelay(new IdleCheck(), IDLE_PASSIVATION);
+    this.delivery =
+        new MessageDelivery(
+            this,
+            services,
+            new MessageDelivery.Pipe() {
+              @Override
+              public void committed(CompletionStage<Void> stage, long ticket) {
+                ctx.pipeToSelf(stage, (v, e) -> new CommitDone(ticket));
+              }
+
+              @Override
+              public void flushed(CompletionStage<List<Delivery>> stage, String resource) {
+                ctx.pipeToSelf(
+                    stage,
+                    (list, e) -> {
+                      if (e != null) {
+                        ctx.getLog().error("loading stored messages for {} failed", jid, e);
+                      }
+                      return new FlushDone(resource, e == null ? list : List.of());
+                    });
+              }
+            });
     ctx.pipeToSelf(load(), Loaded::new);
   }
 
@@ -180,6 +226,9 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
     return newReceiveBuilder()
         .onMessage(Loaded.class, this::onLoaded)
         .onMessage(IoDone.class, this::onIoDone)
+        .onMessage(CommitDone.class, m -> onInternal(() -> delivery.committed(m.ticket())))
+        .onMessage(
+            FlushDone.class, m -> onInternal(() -> delivery.flushed(m.resource(), m.deliveries())))
         .onMessage(IdleCheck.class, m -> onIdleCheck())
         .onMessage(Stop.class, m -> Behaviors.stopped())
         .onMessage(Command.class, this::onCommand)
@@ -204,6 +253,12 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
     return unstashIfIdle();
   }
 
+  /** Completions of the message path run even while other work waits for I/O. */
+  private Behavior<Command> onInternal(Runnable r) {
+    r.run();
+    return this;
+  }
+
   private Behavior<Command> unstashIfIdle() {
     if (!loading && pendingIo == 0 && !stash.isEmpty()) {
       return stash.unstashAll(this);
@@ -222,8 +277,10 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
     }
     lastActivity = System.nanoTime();
     switch (c) {
-      case Incoming in -> incoming(in.stanza());
+      case Incoming in -> incoming(in.stanza(), in.ack());
       case FromSession fs -> fromSession(fs);
+      case Undelivered u -> delivery.undelivered(u.stanzas());
+      case Acknowledged a -> services.features().forEach(f -> f.acknowledged(this, a.receipts()));
       case Bind b -> bind(b);
       case Rebind r -> rebind(r);
       case Unbind u -> ended(u.resource(), u.session(), u.finalPresence());
@@ -238,7 +295,8 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
 
   private void overflow(Command c) {
     if (c instanceof Incoming in) {
-      bounce(in.stanza(), StanzaErrorCondition.RESOURCE_CONSTRAINT);
+      services.router().bounce(in.stanza(), StanzaErrorCondition.RESOURCE_CONSTRAINT);
+      Ack.confirm(in.ack());
     } else if (c instanceof Bind b) {
       b.replyTo().tell(new BindResult.Refused(StanzaErrorCondition.RESOURCE_CONSTRAINT));
     } else if (c instanceof Rebind r) {
@@ -345,7 +403,12 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
   private void fromSession(FromSession fs) {
     SessionEntry from = sessions.get(fs.resource());
     if (from == null) {
+      Ack.confirm(fs.ack());
       return; // the session ended meanwhile
+    }
+    if (fs.stanza().name().equals("message")) {
+      delivery.send(from, fs.stanza(), fs.ack());
+      return;
     }
     for (UserFeature f : services.features()) {
       if (f.outgoing(this, from, fs.stanza())) {
@@ -355,77 +418,21 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
     route(fs.stanza());
   }
 
-  private void incoming(Element stanza) {
+  private void incoming(Element stanza, Ack ack) {
+    if (stanza.name().equals("message")) {
+      delivery.receive(stanza, ack);
+      return;
+    }
+    Ack.confirm(ack);
     for (UserFeature f : services.features()) {
       if (exists && f.incoming(this, stanza)) {
         return;
       }
     }
-    switch (stanza.name()) {
-      case "message" -> message(stanza);
-      case "iq" -> iq(stanza);
-      default -> {} // presence no feature took: nothing to do
+    if (stanza.name().equals("iq")) {
+      iq(stanza);
     }
-  }
-
-  private void message(Element m) {
-    String type = m.attr("type") == null ? "normal" : m.attr("type");
-    if (type.equals("error")) {
-      deliverToFullOrDrop(m);
-      return;
-    }
-    if (!exists) {
-      bounce(m, StanzaErrorCondition.SERVICE_UNAVAILABLE);
-      return;
-    }
-    Jid to = Jid.tryParse(m.attr("to"));
-    if (to != null && to.isFull()) {
-      SessionEntry s = sessions.get(to.resource());
-      if (s != null) {
-        deliver(s, m);
-        return;
-      }
-      switch (type) {
-        case "groupchat" -> {
-          bounce(m, StanzaErrorCondition.SERVICE_UNAVAILABLE);
-          return;
-        }
-        case "headline" -> {
-          return;
-        }
-        default -> {} // normal and chat: treat as addressed to the bare JID (RFC 6121 8.5.3.2.1)
-      }
-    }
-    if (type.equals("groupchat")) {
-      bounce(m, StanzaErrorCondition.SERVICE_UNAVAILABLE);
-      return;
-    }
-    boolean delivered = false;
-    for (SessionEntry s : sessions.values()) {
-      if (s.available() && s.priority() >= 0) {
-        deliver(s, m);
-        delivered = true;
-      }
-    }
-    if (delivered || type.equals("headline")) {
-      return;
-    }
-    for (UserFeature f : services.features()) {
-      if (f.undeliverable(this, m)) {
-        return;
-      }
-    }
-    bounce(m, StanzaErrorCondition.SERVICE_UNAVAILABLE);
-  }
-
-  private void deliverToFullOrDrop(Element stanza) {
-    Jid to = Jid.tryParse(stanza.attr("to"));
-    if (to != null && to.isFull()) {
-      SessionEntry s = sessions.get(to.resource());
-      if (s != null) {
-        deliver(s, stanza);
-      }
-    }
+    // presence no feature took: nothing to do
   }
 
   private void iq(Element stanza) {
@@ -437,7 +444,7 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
       if (s != null) {
         deliver(s, stanza);
       } else if (request) {
-        bounce(stanza, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+        services.router().bounce(stanza, StanzaErrorCondition.SERVICE_UNAVAILABLE);
       }
       return;
     }
@@ -446,12 +453,12 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
     }
     Iq iq = Iq.parse(stanza);
     if (iq == null) {
-      bounce(stanza, StanzaErrorCondition.BAD_REQUEST);
+      services.router().bounce(stanza, StanzaErrorCondition.BAD_REQUEST);
       return;
     }
     AccountIqHandler h = exists ? services.accountIqs().get(iq.payload().namespace()) : null;
     if (h == null) {
-      bounce(stanza, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+      services.router().bounce(stanza, StanzaErrorCondition.SERVICE_UNAVAILABLE);
       return;
     }
     try {
@@ -460,13 +467,6 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
       getContext().getLog().error("account IQ handler for {} failed", iq.payload().namespace(), e);
       route(iq.error(StanzaErrorCondition.INTERNAL_SERVER_ERROR));
     }
-  }
-
-  private void bounce(Element stanza, StanzaErrorCondition condition) {
-    if ("error".equals(stanza.attr("type")) || stanza.attr("from") == null) {
-      return;
-    }
-    route(StanzaError.reply(stanza, condition, null));
   }
 
   // ---- UserContext ----
@@ -493,8 +493,14 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
 
   @Override
   public void update(SessionEntry entry) {
-    sessions.computeIfPresent(
-        entry.resource(), (k, old) -> old.session().equals(entry.session()) ? entry : old);
+    SessionEntry old = sessions.get(entry.resource());
+    if (old == null || !old.session().equals(entry.session())) {
+      return;
+    }
+    sessions.put(entry.resource(), entry);
+    if (!old.available() && entry.available()) {
+      delivery.sessionAvailable(entry); // stored messages go to it before anything new
+    }
   }
 
   @Override
@@ -503,12 +509,17 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
   }
 
   @Override
+  public void deliver(SessionEntry to, Delivery d) {
+    to.session().tell(new SessionCommand.Deliver(d.stanza(), d.receipt()));
+  }
+
+  @Override
   public void route(Element stanza) {
     services.router().route(stanza);
   }
 
   private void accountDeleted(AccountDeleted d) {
-    incoming(d.farewell());
+    incoming(d.farewell(), null);
     exists = false;
     for (SessionEntry s : sessions.values()) {
       getContext().unwatch(s.session());

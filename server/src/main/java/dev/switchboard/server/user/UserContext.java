@@ -28,6 +28,9 @@ public interface UserContext {
   /** Writes a stanza to one of this account's sessions. */
   void deliver(SessionEntry to, Element stanza);
 
+  /** Writes a stanza to a session; its receipt comes back to the features once acknowledged. */
+  void deliver(SessionEntry to, Delivery delivery);
+
   /** Sends a stanza on through the router (to another account, the server or a remote domain). */
   void route(Element stanza);
 

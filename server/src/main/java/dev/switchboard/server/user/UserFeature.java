@@ -2,6 +2,7 @@ package dev.switchboard.server.user;
 
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -38,10 +39,41 @@ public interface UserFeature {
   default void sessionEnded(UserContext ctx, SessionEntry ended, Element finalPresence) {}
 
   /**
-   * A message for the account found no available resource; true when the feature took it (for
-   * example into offline storage). Otherwise the sender gets service-unavailable.
+   * A message one of this account's sessions sends, before it is routed. Add writes that must be
+   * durable first (the sender's archive copy). Returns the message to route, or null to drop it
+   * (for example a resend already archived).
    */
-  default boolean undeliverable(UserContext ctx, Element message) {
+  default Element sending(UserContext ctx, SessionEntry from, Element message, Durable durable) {
+    return message;
+  }
+
+  /**
+   * A message for this account, before delivery: add writes that must be durable first (the archive
+   * copy) and return the message as it should be delivered (e.g. with a stanza-id).
+   */
+  default Element receiving(UserContext ctx, Element message, Durable durable) {
+    return message;
+  }
+
+  /** A message was delivered to these sessions of the account (carbons copy it to the others). */
+  default void delivered(UserContext ctx, Element message, List<SessionEntry> to) {}
+
+  /**
+   * A message found no available resource: true when the feature takes it, adding the write that
+   * stores it (offline storage). Otherwise the sender gets service-unavailable.
+   */
+  default boolean undeliverable(UserContext ctx, Element message, Durable durable) {
     return false;
   }
+
+  /**
+   * A session became available: stored messages to give it before anything else, in order. Their
+   * receipts come back through {@link #acknowledged} once the client has them.
+   */
+  default CompletionStage<List<Delivery>> pending(UserContext ctx, SessionEntry session) {
+    return CompletableFuture.completedFuture(List.of());
+  }
+
+  /** The client acknowledged deliveries that carried these receipts. */
+  default void acknowledged(UserContext ctx, List<String> receipts) {}
 }

@@ -49,7 +49,8 @@ class ServiceDiscoveryTest {
             "http://jabber.org/protocol/disco#items",
             "urn:xmpp:ping",
             "jabber:iq:version",
-            "jabber:iq:register");
+            "jabber:iq:register",
+            "msgoffline");
   }
 
   @Test

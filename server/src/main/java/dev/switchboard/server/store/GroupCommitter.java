@@ -1,0 +1,180 @@
+package dev.switchboard.server.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit: writes submitted by many sessions and accounts are applied by one thread, as many
+ * as are waiting (up to {@code maxBatch}) in a single transaction, so durability costs one commit
+ * per batch rather than one per message.
+ *
+ * <p>Work runs in submission order. A read submitted after some writes sees them (they are
+ * committed first), which lets a reader of an account's queued rows never miss one still on its
+ * way. If a batch fails, its writes are retried one transaction each, so one bad write fails alone.
+ */
+public final class GroupCommitter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
+
+  /** One write, applied inside a transaction the committer owns: it must not commit. */
+  @FunctionalInterface
+  public interface Write {
+    void apply(Connection c) throws SQLException;
+  }
+
+  private sealed interface Op {}
+
+  private record WriteOp(Write write, CompletableFuture<Void> done) implements Op {}
+
+  private record ReadOp<T>(SqlWork<T> read, CompletableFuture<T> done) implements Op {
+    void run(Database db) {
+      try {
+        done.complete(db.withConnection(read));
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      }
+    }
+  }
+
+  private record Stop() implements Op {}
+
+  private final Database db;
+  private final int maxBatch;
+  private final BlockingQueue<Op> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private volatile boolean closed;
+  private long batches;
+  private long writes;
+
+  public GroupCommitter(Database db, int maxBatch) {
+    this.db = db;
+    this.maxBatch = Math.max(1, maxBatch);
+    this.thread = Thread.ofPlatform().name("sb-group-commit").daemon(true).start(this::loop);
+  }
+
+  /** Applies {@code write} durably; the future completes once its transaction has committed. */
+  public CompletableFuture<Void> submit(Write write) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    enqueue(new WriteOp(write, done), done);
+    return done;
+  }
+
+  /** Runs {@code read} after every write submitted before it has committed. */
+  public <T> CompletableFuture<T> read(SqlWork<T> read) {
+    CompletableFuture<T> done = new CompletableFuture<>();
+    enqueue(new ReadOp<>(read, done), done);
+    return done;
+  }
+
+  private void enqueue(Op op, CompletableFuture<?> done) {
+    if (closed) {
+      done.completeExceptionally(new RejectedExecutionException("storage is shut down"));
+      return;
+    }
+    queue.add(op);
+  }
+
+  /** Transactions committed and writes applied so far (for benchmarks and metrics). */
+  public long[] stats() {
+    synchronized (this) {
+      return new long[] {batches, writes};
+    }
+  }
+
+  private void loop() {
+    List<Op> taken = new ArrayList<>();
+    List<WriteOp> batch = new ArrayList<>();
+    while (true) {
+      try {
+        Op first = queue.take();
+        taken.add(first);
+        queue.drainTo(taken, maxBatch - 1);
+        for (Op op : taken) {
+          switch (op) {
+            case WriteOp w -> batch.add(w);
+            case ReadOp<?> r -> {
+              flush(batch);
+              r.run(db);
+            }
+            case Stop s -> {
+              flush(batch);
+              return;
+            }
+          }
+        }
+        flush(batch);
+        taken.clear();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        LOG.error("group commit loop error", e);
+      }
+    }
+  }
+
+  private void flush(List<WriteOp> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    try {
+      db.inTransaction(
+          c -> {
+            for (WriteOp w : batch) {
+              w.write().apply(c);
+            }
+            return null;
+          });
+      batch.forEach(w -> w.done().complete(null));
+      count(batch.size());
+    } catch (RuntimeException batchFailure) {
+      if (batch.size() == 1) {
+        batch.get(0).done().completeExceptionally(batchFailure);
+      } else {
+        for (WriteOp w : batch) {
+          try {
+            db.inTransaction(
+                c -> {
+                  w.write().apply(c);
+                  return null;
+                });
+            w.done().complete(null);
+            count(1);
+          } catch (RuntimeException e) {
+            LOG.warn("a write failed on its own after its batch failed", e);
+            w.done().completeExceptionally(e);
+          }
+        }
+      }
+    }
+    batch.clear();
+  }
+
+  private synchronized void count(int n) {
+    batches++;
+    writes += n;
+  }
+
+  /** Applies what is queued, then stops; later submissions fail. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    queue.add(new Stop());
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package dev.switchboard.server.user;
+
+import dev.switchboard.server.store.GroupCommitter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Writes that must commit before a message is passed on (archive rows, offline rows). */
+public final class Durable {
+  private final List<GroupCommitter.Write> writes = new ArrayList<>(2);
+
+  public void add(GroupCommitter.Write write) {
+    writes.add(write);
+  }
+
+  public boolean isEmpty() {
+    return writes.isEmpty();
+  }
+
+  /** All the writes as one, so they commit together. */
+  GroupCommitter.Write combined() {
+    List<GroupCommitter.Write> copy = List.copyOf(writes);
+    return c -> {
+      for (GroupCommitter.Write w : copy) {
+        w.apply(c);
+      }
+    };
+  }
+}

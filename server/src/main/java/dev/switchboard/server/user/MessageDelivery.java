@@ -1,0 +1,308 @@
+package dev.switchboard.server.user;
+
+import dev.switchboard.xmpp.Element;
+import dev.switchboard.xmpp.Jid;
+import dev.switchboard.xmpp.StanzaErrorCondition;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * An account's message path, owned by its user actor: nothing acknowledged is lost, and messages
+ * between two parties keep their order.
+ *
+ * <p>Sending: the features add durable writes (the sender's archive copy); once they commit, the
+ * message is routed. Receiving: the features add writes (the recipient's archive copy); once they
+ * commit, the message is delivered under RFC 6121 8.5, or stored by a feature that takes
+ * undeliverable messages (offline storage), or bounced. Only then is the sending session told that
+ * its stanza is handled, so its XEP-0198 acknowledgement means "durable or delivered".
+ *
+ * <p>Order: each step's continuation waits in a local queue behind earlier ones, whatever the order
+ * their writes commit in; and while stored messages are being handed to a session that just became
+ * available, live deliveries wait behind them.
+ */
+final class MessageDelivery {
+  /** How the owning actor runs a stage's completion on its own thread. */
+  interface Pipe {
+    void committed(CompletionStage<Void> stage, long ticket);
+
+    void flushed(CompletionStage<List<Delivery>> stage, String resource);
+  }
+
+  private record Step(long ticket, CompletableFuture<Void> write, Consumer<Throwable> then) {}
+
+  private record Held(Jid to, Element stanza) {}
+
+  private final UserContext ctx;
+  private final UserServices services;
+  private final Pipe pipe;
+  private final ArrayDeque<Step> steps = new ArrayDeque<>();
+  private final List<Held> held = new ArrayList<>();
+  private long nextTicket;
+  private int flushing;
+
+  MessageDelivery(UserContext ctx, UserServices services, Pipe pipe) {
+    this.ctx = ctx;
+    this.services = services;
+    this.pipe = pipe;
+  }
+
+  // ---- ordered durable steps ----
+
+  private void afterDurable(Durable d, Consumer<Throwable> then) {
+    CompletableFuture<Void> write =
+        d.isEmpty()
+            ? CompletableFuture.completedFuture(null)
+            : services.committer().submit(d.combined());
+    long ticket = nextTicket++;
+    steps.add(new Step(ticket, write, then));
+    if (steps.size() == 1 && write.isDone()) {
+      drain();
+    } else {
+      pipe.committed(write, ticket);
+    }
+  }
+
+  /** A write finished: run every continuation at the head of the queue whose write is done. */
+  void committed(long ticket) {
+    drain();
+  }
+
+  private void drain() {
+    while (!steps.isEmpty() && steps.peek().write().isDone()) {
+      Step s = steps.poll();
+      Throwable error = null;
+      try {
+        s.write().join();
+      } catch (RuntimeException e) {
+        error = e.getCause() != null ? e.getCause() : e;
+      }
+      s.then().accept(error);
+    }
+  }
+
+  // ---- sending ----
+
+  void send(SessionEntry from, Element message, Ack ack) {
+    Durable d = new Durable();
+    Element m = message;
+    for (UserFeature f : services.features()) {
+      m = f.sending(ctx, from, m, d);
+      if (m == null) {
+        Ack.confirm(ack); // already handled before (a resend)
+        return;
+      }
+    }
+    Element out = m;
+    afterDurable(
+        d,
+        error -> {
+          if (error != null) {
+            services.router().bounce(out, StanzaErrorCondition.INTERNAL_SERVER_ERROR);
+            Ack.confirm(ack);
+            return;
+          }
+          services.router().route(out, ack);
+        });
+  }
+
+  // ---- receiving (RFC 6121 8.5) ----
+
+  void receive(Element message, Ack ack) {
+    String type = typeOf(message);
+    if (type.equals("error")) {
+      deliverToFullJid(message);
+      Ack.confirm(ack);
+      return;
+    }
+    if (!ctx.exists() || type.equals("groupchat")) {
+      services.router().bounce(message, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+      Ack.confirm(ack);
+      return;
+    }
+    Durable d = new Durable();
+    Element m = message;
+    for (UserFeature f : services.features()) {
+      m = f.receiving(ctx, m, d);
+    }
+    Element in = m;
+    afterDurable(
+        d,
+        error -> {
+          if (error != null) {
+            services.router().bounce(in, StanzaErrorCondition.INTERNAL_SERVER_ERROR);
+            Ack.confirm(ack);
+          } else {
+            deliverOrStore(in, ack);
+          }
+        });
+  }
+
+  private static String typeOf(Element m) {
+    String t = m.attr("type");
+    return t == null ? "normal" : t;
+  }
+
+  /** The sessions a message goes to now, per RFC 6121 8.5.2 and 8.5.3. */
+  private List<SessionEntry> targets(Element m) {
+    Jid to = Jid.tryParse(m.attr("to"));
+    if (to != null && to.isFull()) {
+      SessionEntry s = ctx.session(to.resource()).orElse(null);
+      if (s != null) {
+        return List.of(s);
+      }
+    }
+    List<SessionEntry> out = new ArrayList<>(2);
+    for (SessionEntry s : ctx.sessions()) {
+      if (s.available() && s.priority() >= 0) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  private void deliverOrStore(Element m, Ack ack) {
+    Jid to = Jid.tryParse(m.attr("to"));
+    boolean fullJidGone = to != null && to.isFull() && ctx.session(to.resource()).isEmpty();
+    String type = typeOf(m);
+    if (fullJidGone && type.equals("headline")) {
+      Ack.confirm(ack); // RFC 6121 8.5.3.2.1: silently ignored
+      return;
+    }
+    List<SessionEntry> targets = targets(m);
+    if (!targets.isEmpty()) {
+      for (SessionEntry s : targets) {
+        deliver(s, m);
+      }
+      for (UserFeature f : services.features()) {
+        f.delivered(ctx, m, targets);
+      }
+      Ack.confirm(ack);
+      return;
+    }
+    if (type.equals("headline")) {
+      Ack.confirm(ack);
+      return;
+    }
+    store(m, ack);
+  }
+
+  private void store(Element m, Ack ack) {
+    Durable d = new Durable();
+    for (UserFeature f : services.features()) {
+      if (f.undeliverable(ctx, m, d)) {
+        afterDurable(
+            d,
+            error -> {
+              if (error != null) {
+                services.router().bounce(m, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+              }
+              Ack.confirm(ack);
+            });
+        return;
+      }
+    }
+    services.router().bounce(m, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+    Ack.confirm(ack);
+  }
+
+  private void deliverToFullJid(Element m) {
+    Jid to = Jid.tryParse(m.attr("to"));
+    if (to != null && to.isFull()) {
+      ctx.session(to.resource()).ifPresent(s -> deliver(s, m));
+    }
+  }
+
+  private void deliver(SessionEntry s, Element m) {
+    if (flushing > 0) {
+      held.add(new Held(s.jid(), m));
+    } else {
+      ctx.deliver(s, m);
+    }
+  }
+
+  // ---- stanzas a session could not get to its client (XEP-0198 leftovers) ----
+
+  /**
+   * Stanzas an ending session wrote but its client never acknowledged: messages go to another
+   * available resource or to storage (they are archived already; one that came from storage and
+   * still carries its receipt is still stored); IQ requests get service-unavailable (XEP-0198
+   * section 4); presence is dropped, it will be sent afresh.
+   */
+  void undelivered(List<Delivery> stanzas) {
+    for (Delivery d : stanzas) {
+      Element s = d.stanza();
+      switch (s.name()) {
+        case "message" -> {
+          if (!typeOf(s).equals("error")) {
+            redeliver(s, d.receipt());
+          }
+        }
+        case "iq" -> {
+          String t = s.attr("type");
+          if ("get".equals(t) || "set".equals(t)) {
+            services.router().bounce(s, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+          }
+        }
+        default -> {}
+      }
+    }
+  }
+
+  private void redeliver(Element m, String receipt) {
+    Element bare = m.withAttr("to", ctx.jid().toString());
+    afterDurable(
+        new Durable(),
+        error -> {
+          if (receipt == null) {
+            deliverOrStore(bare, null);
+            return;
+          }
+          // still in storage: another available resource may take it now, else it waits there
+          for (SessionEntry s : targets(bare)) {
+            ctx.deliver(s, new Delivery(bare, receipt));
+            return;
+          }
+        });
+  }
+
+  // ---- stored messages for a session that just became available ----
+
+  void sessionAvailable(SessionEntry s) {
+    CompletionStage<List<Delivery>> all = CompletableFuture.completedFuture(new ArrayList<>());
+    for (UserFeature f : services.features()) {
+      all =
+          all.thenCombine(
+              f.pending(ctx, s),
+              (acc, more) -> {
+                acc.addAll(more);
+                return acc;
+              });
+    }
+    flushing++;
+    pipe.flushed(all, s.resource());
+  }
+
+  void flushed(String resource, List<Delivery> deliveries) {
+    ctx.session(resource)
+        .ifPresent(
+            s -> {
+              for (Delivery d : deliveries) {
+                ctx.deliver(s, d);
+              }
+            });
+    flushing--;
+    if (flushing == 0 && !held.isEmpty()) {
+      List<Held> release = List.copyOf(held);
+      held.clear();
+      for (Held h : release) {
+        // the session may have ended meanwhile: then the message takes the normal path again
+        ctx.session(h.to().resource())
+            .ifPresentOrElse(s -> ctx.deliver(s, h.stanza()), () -> redeliver(h.stanza(), null));
+      }
+    }
+  }
+}
