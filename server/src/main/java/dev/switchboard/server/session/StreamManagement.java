@@ -28,6 +28,10 @@ final class StreamManagement {
 
   private long nextInbound;
   private long handled;
+
+  /** Stanzas read before SM was enabled: they do not count in {@code h}. */
+  private long base;
+
   private final TreeSet<Long> handledAhead = new TreeSet<>();
   private long ackRequestedAt = -1;
 
@@ -53,6 +57,7 @@ final class StreamManagement {
 
   void enable(String smId, boolean resume, int maxSeconds) {
     enabled = true;
+    base = nextInbound;
     resumable = resume;
     id = smId;
     maxResumeSeconds = maxSeconds;
@@ -83,7 +88,7 @@ final class StreamManagement {
 
   /** The {@code h} to report: stanzas handled, modulo 2^32. */
   long h() {
-    return handled % MOD;
+    return Math.max(0, handled - base) % MOD;
   }
 
   /** The client asked {@code <r/>}: remembers to answer again once what it sent is all handled. */
