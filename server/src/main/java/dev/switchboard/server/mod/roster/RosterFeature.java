@@ -28,6 +28,9 @@ final class RosterFeature implements UserFeature {
   static final StateKey<Roster> STATE = StateKey.named("roster");
   private static final AtomicLong PUSH_IDS = new AtomicLong();
 
+  /** Longest item name or group name accepted (RFC 6121 2.1.2.4 and 2.1.2.5 leave it to us). */
+  private static final int MAX_TEXT = 1023;
+
   private final RosterStore store;
   private final BlockingExecutor blocking;
   private final int maxItems;
@@ -94,13 +97,17 @@ final class RosterFeature implements UserFeature {
       return;
     }
     String name = item.attr("name");
+    if (name != null && name.length() > MAX_TEXT) {
+      ctx.route(iq.error(StanzaErrorCondition.NOT_ACCEPTABLE, "overlong name"));
+      return;
+    }
     Set<String> groups = new HashSet<>();
     for (Element g : item.elements()) {
       if (!g.is("group", RosterModule.NS)) {
         continue;
       }
       String text = g.text();
-      if (text.isEmpty() || text.length() > 1023 || name != null && name.length() > 1023) {
+      if (text.isEmpty() || text.length() > MAX_TEXT) {
         ctx.route(iq.error(StanzaErrorCondition.NOT_ACCEPTABLE, "empty or overlong group"));
         return;
       }
