@@ -34,11 +34,18 @@ final class Peer implements AutoCloseable {
     return new Peer(c, Jid.parse(c.loginPlain(user, "pw", resource)));
   }
 
-  /** Logs in as {@link #login} and sends initial presence, waiting until it was processed. */
+  /**
+   * Logs in as {@link #login}, sends initial presence and waits until it was processed and came
+   * back (RFC 6121 4.2.2: to the user's own resource too). Whatever else arrived meanwhile
+   * (contacts' presence, pending subscription requests) is kept for {@link #expect}.
+   */
   static Peer online(TestServer server, String user, String resource) throws Exception {
     Peer p = login(server, user, resource);
     p.send("<presence/>");
-    p.sync();
+    p.expect(
+        "the own initial presence",
+        e -> isPresence(e, null, p.jid) && p.jid.toString().equals(e.attr("from")));
+    p.backlog.addAll(p.sync());
     return p;
   }
 

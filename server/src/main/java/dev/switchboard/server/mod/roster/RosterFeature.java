@@ -196,8 +196,7 @@ final class RosterFeature implements UserFeature {
         }
       }
       case "subscribed" -> {
-        if (r.hasPendingIn(contact)) {
-          r.removePendingIn(contact);
+        if (dropPending(ctx, contact)) {
           save(
               ctx,
               base.withFrom(true).withApproved(false),
@@ -218,8 +217,7 @@ final class RosterFeature implements UserFeature {
         }
       }
       case "unsubscribed" -> {
-        boolean pendingIn = r.hasPendingIn(contact);
-        r.removePendingIn(contact);
+        boolean pendingIn = dropPending(ctx, contact);
         if (item != null && (item.from() || item.approved())) {
           boolean wasFrom = item.from();
           save(
@@ -233,7 +231,6 @@ final class RosterFeature implements UserFeature {
               },
               null);
         } else if (pendingIn) {
-          deletePending(ctx, contact);
           ctx.route(out);
         }
       }
@@ -296,8 +293,7 @@ final class RosterFeature implements UserFeature {
         }
       }
       case "unsubscribe" -> {
-        boolean pendingIn = r.hasPendingIn(contact);
-        r.removePendingIn(contact);
+        boolean pendingIn = dropPending(ctx, contact);
         if (item != null && item.from()) {
           save(
               ctx,
@@ -308,7 +304,6 @@ final class RosterFeature implements UserFeature {
               },
               null);
         } else if (pendingIn) {
-          deletePending(ctx, contact);
           deliverToAvailable(ctx, in);
         }
       }
@@ -326,7 +321,16 @@ final class RosterFeature implements UserFeature {
     return true;
   }
 
-  private void deletePending(UserContext ctx, Jid contact) {
+  /**
+   * Forgets the contact's pending subscription request, in memory and in the store (so that it is
+   * not shown again after the account is reloaded); false if there was none.
+   */
+  private boolean dropPending(UserContext ctx, Jid contact) {
+    Roster r = roster(ctx);
+    if (!r.hasPendingIn(contact)) {
+      return false;
+    }
+    r.removePendingIn(contact);
     ctx.await(
         blocking.submit(
             () -> {
@@ -338,6 +342,7 @@ final class RosterFeature implements UserFeature {
             LOG.error("removing a subscription request for {} failed", ctx.jid(), e);
           }
         });
+    return true;
   }
 
   private static void deliverToAvailable(UserContext ctx, Element stanza) {
