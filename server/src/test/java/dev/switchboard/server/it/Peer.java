@@ -146,6 +146,40 @@ final class Peer implements AutoCloseable {
         "presence type=" + type + " from " + from.toBare(), e -> isPresence(e, type, from));
   }
 
+  static String subscription(String type, Jid to) {
+    return "<presence type='" + type + "' to='" + to.toBare() + "'/>";
+  }
+
+  /** Lets everything in flight between these clients arrive, and forgets it. */
+  static void settle(Peer... peers) throws Exception {
+    for (int round = 0; round < 2; round++) {
+      for (Peer p : peers) {
+        List<Jid> others = new ArrayList<>();
+        for (Peer o : peers) {
+          if (o != p) {
+            others.add(o.bare());
+          }
+        }
+        p.sync(others.toArray(Jid[]::new));
+      }
+    }
+  }
+
+  /** {@code u} subscribes to {@code c}'s presence and {@code c} approves; then settles. */
+  static void subscribe(Peer u, Peer c) throws Exception {
+    u.send(subscription("subscribe", c.jid));
+    c.presence("subscribe", u.jid);
+    c.send(subscription("subscribed", u.jid));
+    u.presence("subscribed", c.jid);
+    settle(u, c);
+  }
+
+  /** Mutual subscription ("both" on each side), then settles. */
+  static void befriend(Peer u, Peer c) throws Exception {
+    subscribe(u, c);
+    subscribe(c, u);
+  }
+
   static boolean isIq(Element e, String id) {
     return e.name().equals("iq") && id.equals(e.attr("id"));
   }

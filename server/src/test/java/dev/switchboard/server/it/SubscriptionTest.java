@@ -1,10 +1,12 @@
 package dev.switchboard.server.it;
 
+import static dev.switchboard.server.it.Peer.befriend;
+import static dev.switchboard.server.it.Peer.settle;
+import static dev.switchboard.server.it.Peer.subscription;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,38 +47,6 @@ class SubscriptionTest {
     server.close();
   }
 
-  static String sub(String type, Jid to) {
-    return "<presence type='" + type + "' to='" + to.toBare() + "'/>";
-  }
-
-  /** Lets everything in flight between these clients arrive, and forgets it. */
-  static void settle(Peer... peers) throws Exception {
-    for (int round = 0; round < 2; round++) {
-      for (Peer p : peers) {
-        List<Jid> others = new ArrayList<>();
-        for (Peer o : peers) {
-          if (o != p) {
-            others.add(o.bare());
-          }
-        }
-        p.sync(others.toArray(Jid[]::new));
-      }
-    }
-  }
-
-  /** Mutual subscription ("both" on each side), then settles. */
-  static void befriend(Peer u, Peer c) throws Exception {
-    u.send(sub("subscribe", c.jid));
-    c.presence("subscribe", u.jid);
-    c.send(sub("subscribed", u.jid));
-    u.presence("subscribed", c.jid);
-    c.send(sub("subscribe", u.jid));
-    u.presence("subscribe", c.jid);
-    u.send(sub("subscribed", c.jid));
-    c.presence("subscribed", u.jid);
-    settle(u, c);
-  }
-
   static void assertItem(Element item, String subscription, String ask) {
     assertThat(item.attr("subscription")).as(item.toXml()).isEqualTo(subscription);
     assertThat(item.attr("ask")).as(item.toXml()).isEqualTo(ask);
@@ -98,7 +68,7 @@ class SubscriptionTest {
       c.rosterGet();
 
       // A.2.1 / A.3.1: user sends subscribe: None -> None + Pending Out
-      u.send(sub("subscribe", c.jid));
+      u.send(subscription("subscribe", c.jid));
       assertItem(u.push(c.bare()), "none", "subscribe");
       Element request = c.presence("subscribe", u.jid);
       assertThat(request.attr("from"))
@@ -109,7 +79,7 @@ class SubscriptionTest {
       assertThat(c.sync()).noneMatch(e -> Peer.isPush(e, u.bare()));
 
       // contact approves: contact None -> From, user None + Pending Out -> To
-      c.send(sub("subscribed", u.jid));
+      c.send(subscription("subscribed", u.jid));
       assertItem(c.push(u.bare()), "from", null);
       assertItem(u.push(c.bare()), "to", null);
       assertThat(u.presence("subscribed", c.jid).attr("from")).isEqualTo("sa-contact@localhost");
@@ -118,10 +88,10 @@ class SubscriptionTest {
       assertThat(presence.attr("from")).isEqualTo(c.jid.toString());
 
       // the other direction: contact From -> From + Pending Out -> Both
-      c.send(sub("subscribe", u.jid));
+      c.send(subscription("subscribe", u.jid));
       assertItem(c.push(u.bare()), "from", "subscribe");
       u.presence("subscribe", c.jid);
-      u.send(sub("subscribed", c.jid));
+      u.send(subscription("subscribed", c.jid));
       assertItem(u.push(c.bare()), "both", null);
       assertItem(c.push(u.bare()), "both", null);
       c.presence("subscribed", u.jid);
@@ -142,7 +112,7 @@ class SubscriptionTest {
       befriend(u, c);
 
       // user unsubscribes from the contact's presence: user Both -> From, contact Both -> To
-      u.send(sub("unsubscribe", c.jid));
+      u.send(subscription("unsubscribe", c.jid));
       assertItem(u.push(c.bare()), "from", null);
       c.presence("unsubscribe", u.jid);
       assertItem(c.push(u.bare()), "to", null);
@@ -150,7 +120,7 @@ class SubscriptionTest {
       assertThat(u.presence("unavailable", c.jid).attr("from")).isEqualTo(c.jid.toString());
 
       // user cancels the contact's subscription: user From -> None, contact To -> None
-      u.send(sub("unsubscribed", c.jid));
+      u.send(subscription("unsubscribed", c.jid));
       assertItem(u.push(c.bare()), "none", null);
       c.presence("unsubscribed", u.jid);
       assertItem(c.push(u.bare()), "none", null);
@@ -172,10 +142,10 @@ class SubscriptionTest {
     try (Peer u = Peer.online(server, "sc-user", "u")) {
       u.rosterGet();
       try (Peer c = Peer.online(server, "sc-contact", "c")) {
-        u.send(sub("subscribe", c.jid));
+        u.send(subscription("subscribe", c.jid));
         assertItem(u.push(c.bare()), "none", "subscribe");
         c.presence("subscribe", u.jid);
-        c.send(sub("unsubscribed", u.jid));
+        c.send(subscription("unsubscribed", u.jid));
         assertItem(u.push(c.bare()), "none", null);
         u.presence("unsubscribed", c.jid);
         c.sync(u.bare());
@@ -192,7 +162,7 @@ class SubscriptionTest {
     Jid contact = Jid.bare("sd-contact", TestServer.DOMAIN);
     try (Peer u = Peer.online(server, "sd-user", "u")) {
       u.rosterGet();
-      u.send(sub("subscribe", contact));
+      u.send(subscription("subscribe", contact));
       assertItem(u.push(contact), "none", "subscribe");
       u.sync(contact);
     }
@@ -211,7 +181,7 @@ class SubscriptionTest {
         Peer c = Peer.online(server, "sd-contact", "third")) {
       u.rosterGet();
       c.presence("subscribe", user);
-      c.send(sub("subscribed", user));
+      c.send(subscription("subscribed", user));
       assertItem(u.push(contact), "to", null);
       u.presence("subscribed", contact);
       settle(u, c);
@@ -238,7 +208,7 @@ class SubscriptionTest {
       c.rosterGet();
 
       // RFC 6121 3.4: subscribed before any request creates an item with approved='true'
-      u.send(sub("subscribed", c.jid));
+      u.send(subscription("subscribed", c.jid));
       Element item = u.push(c.bare());
       assertItem(item, "none", null);
       assertThat(item.attr("approved")).isEqualTo("true");
@@ -246,7 +216,7 @@ class SubscriptionTest {
       assertThat(c.sync()).noneMatch(e -> Peer.isPresence(e) || Peer.isPush(e, u.bare()));
 
       // the contact's later request is approved by the user's server on the user's behalf
-      c.send(sub("subscribe", u.jid));
+      c.send(subscription("subscribe", u.jid));
       assertItem(c.push(u.bare()), "none", "subscribe");
       c.presence("subscribed", u.jid);
       assertItem(c.push(u.bare()), "to", null);
@@ -304,7 +274,7 @@ class SubscriptionTest {
       c.rosterGet();
       befriend(u, c);
       // RFC 6121 3.1.3: the contact's server answers for the contact, who sees nothing
-      u.send(sub("subscribe", c.jid));
+      u.send(subscription("subscribe", c.jid));
       u.sync(c.bare());
       assertThat(c.sync()).noneMatch(e -> Peer.isPresence(e, "subscribe", u.jid));
       assertItem(rosterItem(u, c.bare()), "both", null);
