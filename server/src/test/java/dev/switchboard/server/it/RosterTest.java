@@ -17,7 +17,7 @@ class RosterTest {
   @BeforeAll
   static void start() {
     server = TestServer.start();
-    for (String u : List.of("ra", "rb", "rc", "rd", "re", "rf")) {
+    for (String u : List.of("ra", "rb", "rc", "rd", "re", "rf", "rg")) {
       server.createAccount(u, "pw");
     }
   }
@@ -160,6 +160,49 @@ class RosterTest {
           p.iq(id, "<iq type='get' id='" + id + "'><query xmlns='" + NS + "' ver=''/></iq>");
       assertThat(query(fresh).elements()).hasSize(1);
     }
+  }
+
+  @Test
+  void rosterAndVersionSurviveARestart() throws Exception {
+    String name = "Ünïcödé & <friends> 'quoted' \"too\" 😀";
+    String group = "Grüppe & <co>";
+    String ver;
+    try (Peer p = Peer.login(server, "rg", "r")) {
+      p.rosterGet();
+      String id = Peer.nextId();
+      p.iq(
+          id,
+          set(
+              id,
+              "<item jid='contact-g@localhost' name='"
+                  + escape(name)
+                  + "'><group>"
+                  + escape(group)
+                  + "</group><group>Other</group></item>"));
+      ver = query(p.expect("push", e -> Peer.isPush(e, jid("contact-g")))).attr("ver");
+    }
+    server.restart();
+    try (Peer p = Peer.login(server, "rg", "r")) {
+      String id = Peer.nextId();
+      Element same =
+          p.iq(
+              id,
+              "<iq type='get' id='" + id + "'><query xmlns='" + NS + "' ver='" + ver + "'/></iq>");
+      assertThat(same.elements()).as("the version is stored with the roster").isEmpty();
+      Element q = query(p.rosterGet());
+      assertThat(q.attr("ver")).isEqualTo(ver);
+      Element item = q.elements().get(0);
+      assertThat(item.attr("name")).isEqualTo(name);
+      assertThat(groups(item)).containsExactlyInAnyOrder(group, "Other");
+    }
+  }
+
+  static String escape(String s) {
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("'", "&apos;")
+        .replace("\"", "&quot;");
   }
 
   @Test

@@ -37,7 +37,9 @@ class SubscriptionTest {
             "sf-user",
             "sf-contact",
             "sg-user",
-            "sg-contact")) {
+            "sg-contact",
+            "sh-user",
+            "sh-contact")) {
       server.createAccount(u, "pw");
     }
   }
@@ -162,20 +164,26 @@ class SubscriptionTest {
     Jid contact = Jid.bare("sd-contact", TestServer.DOMAIN);
     try (Peer u = Peer.online(server, "sd-user", "u")) {
       u.rosterGet();
-      u.send(subscription("subscribe", contact));
+      u.send(
+          "<presence type='subscribe' to='"
+              + contact
+              + "'><status>It is I, &amp; &lt;me&gt; — ☺</status></presence>");
       assertItem(u.push(contact), "none", "subscribe");
       u.sync(contact);
     }
+    String status = "It is I, & <me> — ☺";
     try (Peer c = Peer.login(server, "sd-contact", "first")) {
       // connected but not available: the request waits for initial presence (RFC 6121 3.1.3)
       assertThat(c.sync()).noneMatch(Peer::isPresence);
       c.send("<presence/>");
       Element request = c.presence("subscribe", Jid.bare("sd-user", TestServer.DOMAIN));
       assertThat(request.attr("from")).isEqualTo("sd-user@localhost");
+      assertThat(request.childText("status", request.namespace())).isEqualTo(status);
     }
     Jid user = Jid.bare("sd-user", TestServer.DOMAIN);
     try (Peer c = Peer.online(server, "sd-contact", "second")) {
-      c.presence("subscribe", user);
+      Element again = c.presence("subscribe", user);
+      assertThat(again.childText("status", again.namespace())).isEqualTo(status);
     }
     try (Peer u = Peer.online(server, "sd-user", "u");
         Peer c = Peer.online(server, "sd-contact", "third")) {
@@ -226,6 +234,28 @@ class SubscriptionTest {
       assertThat(c.presence(null, u.jid).attr("from")).isEqualTo(u.jid.toString());
       c.sync(u.bare());
       assertThat(u.sync()).noneMatch(e -> Peer.isPresence(e, "subscribe", c.jid));
+    }
+  }
+
+  @Test
+  void cancelledPreApprovalNoLongerApproves() throws Exception {
+    try (Peer u = Peer.online(server, "sh-user", "u");
+        Peer c = Peer.online(server, "sh-contact", "c")) {
+      u.rosterGet();
+      u.send(subscription("subscribed", c.jid));
+      assertThat(u.push(c.bare()).attr("approved")).isEqualTo("true");
+      // RFC 6121 3.4: unsubscribed cancels the pre-approval
+      u.send(subscription("unsubscribed", c.jid));
+      Element cancelled = u.push(c.bare());
+      assertItem(cancelled, "none", null);
+      assertThat(cancelled.attr("approved")).isNull();
+      u.sync(c.bare());
+      assertThat(c.sync()).noneMatch(Peer::isPresence);
+
+      c.send(subscription("subscribe", u.jid));
+      u.presence("subscribe", c.jid); // asked for, not approved on the user's behalf
+      c.sync(u.bare());
+      assertThat(c.sync()).noneMatch(e -> Peer.isPresence(e, "subscribed", u.jid));
     }
   }
 
