@@ -88,6 +88,10 @@ class MessageRoutingTest {
         one.expect(type, body("to all " + type));
         two.expect(type, body("to all " + type));
       }
+      // groupchat to a bare JID is refused even with resources available (RFC 6121 8.5.2.1.1)
+      s.send(message("groupchat", one.bare(), "group"));
+      assertThat(errorFor(s, "group", one.bare())).isEqualTo("service-unavailable");
+      assertThat(settled(s, one)).noneMatch(body("group"));
       // a connected resource that has not sent initial presence is not available
       assertThat(settled(s, connected)).noneMatch(e -> e.name().equals("message"));
       assertThat(s.sync()).noneMatch(e -> e.name().equals("message"));

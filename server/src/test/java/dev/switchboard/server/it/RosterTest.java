@@ -1,13 +1,23 @@
 package dev.switchboard.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import org.jivesoftware.smack.roster.Roster;
+import org.jivesoftware.smack.roster.packet.RosterPacket;
+import org.jivesoftware.smack.roster.rosterstore.DirectoryRosterStore;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.impl.JidCreate;
 
 /** RFC 6121 section 2: roster get, set, remove, pushes, versioning and the errors of a set. */
 class RosterTest {
@@ -17,7 +27,7 @@ class RosterTest {
   @BeforeAll
   static void start() {
     server = TestServer.start();
-    for (String u : List.of("ra", "rb", "rc", "rd", "re", "rf", "rg")) {
+    for (String u : List.of("ra", "rb", "rc", "rd", "re", "rf", "rg", "rh")) {
       server.createAccount(u, "pw");
     }
   }
@@ -94,19 +104,24 @@ class RosterTest {
       p.iq(id, set(id, "<item jid='" + contact + "' name='Old'><group>A</group></item>"));
       p.push(contact);
 
+      // the same contact in other letter case; the client's subscription, ask and approved are
+      // not the client's to set (RFC 6121 2.1.2) and are ignored
       id = Peer.nextId();
       Element r =
           p.iq(
               id,
               set(
                   id,
-                  "<item jid='"
-                      + contact
-                      + "' name='New'><group>B</group><group>C</group></item>"));
+                  "<item jid='Contact-B@LocalHost' name='New' subscription='both' ask='subscribe'"
+                      + " approved='true'><group>B</group><group>C</group></item>"));
       assertThat(r.attr("type")).isEqualTo("result");
       Element updated = p.push(contact);
       assertThat(updated.attr("name")).isEqualTo("New");
       assertThat(groups(updated)).containsExactlyInAnyOrder("B", "C");
+      assertThat(updated.attr("subscription")).isEqualTo("none");
+      assertThat(updated.attr("ask")).isNull();
+      assertThat(updated.attr("approved")).isNull();
+      assertThat(query(p.rosterGet()).elements()).hasSize(1);
 
       id = Peer.nextId();
       r = p.iq(id, set(id, "<item jid='" + contact + "' subscription='remove'/>"));
@@ -195,6 +210,55 @@ class RosterTest {
       assertThat(item.attr("name")).isEqualTo(name);
       assertThat(groups(item)).containsExactlyInAnyOrder(group, "Other");
     }
+  }
+
+  /** Smack 4.4 with a roster store sends ver at login and must be able to keep its copy. */
+  @Test
+  void smackKeepsItsCachedRosterWhileTheVersionIsCurrent(@TempDir Path dir) throws Exception {
+    DirectoryRosterStore store = DirectoryRosterStore.init(dir.toFile());
+    BareJid contact = JidCreate.bareFrom("contact-h@localhost");
+    XMPPTCPConnection first = smackWithStore(store);
+    try {
+      Roster.getInstanceFor(first).createItem(contact, "Server name", null);
+      await().atMost(Duration.ofSeconds(10)).until(() -> store.getEntry(contact) != null);
+    } finally {
+      first.disconnect();
+    }
+    String ver = store.getRosterVersion();
+    assertThat(ver).isNotEmpty();
+    // doctor the cached copy: a full roster from the server would overwrite this name
+    store.addEntry(new RosterPacket.Item(contact, "Cached name"), ver);
+    XMPPTCPConnection second = smackWithStore(store);
+    try {
+      assertThat(Roster.getInstanceFor(second).getEntry(contact).getName())
+          .isEqualTo("Cached name");
+    } finally {
+      second.disconnect();
+    }
+    // a change made elsewhere moves the version on, and the next login gets the whole roster
+    try (Peer p = Peer.login(server, "rh", "elsewhere")) {
+      String id = Peer.nextId();
+      p.iq(id, set(id, "<item jid='contact-i@localhost' name='New'/>"));
+    }
+    XMPPTCPConnection third = smackWithStore(store);
+    try {
+      Roster roster = Roster.getInstanceFor(third);
+      assertThat(roster.getEntry(contact).getName()).isEqualTo("Server name");
+      assertThat(roster.getEntry(JidCreate.bareFrom("contact-i@localhost")).getName())
+          .isEqualTo("New");
+      assertThat(store.getRosterVersion()).isNotEqualTo(ver);
+    } finally {
+      third.disconnect();
+    }
+  }
+
+  static XMPPTCPConnection smackWithStore(DirectoryRosterStore store) throws Exception {
+    XMPPTCPConnection c = new XMPPTCPConnection(Smack.config(server, "rh", "pw").build());
+    Roster roster = Roster.getInstanceFor(c);
+    roster.setRosterStore(store);
+    c.connect().login();
+    await().atMost(Duration.ofSeconds(10)).until(roster::isLoaded);
+    return c;
   }
 
   static String escape(String s) {
