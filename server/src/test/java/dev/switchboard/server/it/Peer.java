@@ -3,6 +3,7 @@ package dev.switchboard.server.it;
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
 import dev.switchboard.xmpp.Namespaces;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -219,7 +220,7 @@ final class Peer implements AutoCloseable {
   }
 
   /** Ends the session without unavailable presence or a stream close: a dropped TCP connection. */
-  void drop() throws Exception {
+  void drop() throws IOException {
     client.close();
   }
 
@@ -231,7 +232,7 @@ final class Peer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     client.close();
   }
 }
