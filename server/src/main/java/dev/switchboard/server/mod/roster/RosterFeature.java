@@ -28,7 +28,7 @@ final class RosterFeature implements UserFeature {
   static final StateKey<Roster> STATE = StateKey.named("roster");
   private static final AtomicLong PUSH_IDS = new AtomicLong();
 
-  /** Longest item name or group name accepted (RFC 6121 2.1.2.4 and 2.1.2.5 leave it to us). */
+  /** Longest item name or group name accepted; longer ones get not-acceptable (RFC 6121 2.3.3). */
   private static final int MAX_TEXT = 1023;
 
   private final RosterStore store;
