@@ -89,6 +89,14 @@ public final class ScriptedClient implements AutoCloseable {
 
   /** SASL PLAIN, then a new stream and resource binding; returns the bound JID. */
   public String loginPlain(String user, String password) throws Exception {
+    return loginPlain(user, password, null);
+  }
+
+  /**
+   * SASL PLAIN, then a new stream and binding of {@code resource} (or one the server picks, when
+   * null); returns the bound JID.
+   */
+  public String loginPlain(String user, String password, String resource) throws Exception {
     String creds =
         Base64.getEncoder()
             .encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
@@ -98,7 +106,10 @@ public final class ScriptedClient implements AutoCloseable {
       throw new AssertionError("expected success, got " + r);
     }
     open();
-    send("<iq type='set' id='bind1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>");
+    send(
+        "<iq type='set' id='bind1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
+            + (resource == null ? "" : "<resource>" + resource + "</resource>")
+            + "</bind></iq>");
     Element bound = next();
     return bound
         .child("bind", "urn:ietf:params:xml:ns:xmpp-bind")

@@ -25,15 +25,15 @@ public final class TestServer implements AutoCloseable {
   public static final String DOMAIN = "localhost";
 
   private final Path dir;
-  private final Server server;
-  private final int port;
-  private final int tlsPort;
+  private final Map<String, String> overrides;
+  private Server server;
+  private int port;
+  private int tlsPort;
 
-  private TestServer(Path dir, Server server, int port, int tlsPort) {
+  private TestServer(Path dir, Map<String, String> overrides) {
     this.dir = dir;
-    this.server = server;
-    this.port = port;
-    this.tlsPort = tlsPort;
+    this.overrides = Map.copyOf(overrides);
+    boot();
   }
 
   public static TestServer start() {
@@ -43,9 +43,16 @@ public final class TestServer implements AutoCloseable {
   /** Starts a server; {@code overrides} are configuration keys relative to {@code switchboard.}. */
   public static TestServer start(Map<String, String> overrides) {
     try {
-      Path dir = Files.createTempDirectory("switchboard-it");
-      int port = freePort();
-      int tlsPort = freePort();
+      return new TestServer(Files.createTempDirectory("switchboard-it"), overrides);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void boot() {
+    try {
+      port = freePort();
+      tlsPort = freePort();
       Map<String, String> o = new LinkedHashMap<>();
       o.put("data-dir", "\"" + dir.toString().replace("\\", "\\\\") + "\"");
       o.put("c2s.bind-address", "\"127.0.0.1\"");
@@ -53,11 +60,19 @@ public final class TestServer implements AutoCloseable {
       o.put("c2s.tls-port", Integer.toString(tlsPort));
       o.put("http.port", "0");
       o.putAll(overrides);
-      Server server = Server.start(ConfigLoader.load(null, o));
-      return new TestServer(dir, server, port, tlsPort);
+      server = Server.start(ConfigLoader.load(null, o));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Stops the server and starts a new one on the same data directory (and new ports), so that
+   * everything an account knows must come back from storage.
+   */
+  public void restart() {
+    server.close();
+    boot();
   }
 
   static int freePort() throws IOException {

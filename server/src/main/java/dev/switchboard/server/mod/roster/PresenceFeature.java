@@ -100,29 +100,32 @@ final class PresenceFeature implements UserFeature {
   }
 
   private void unavailable(UserContext ctx, SessionEntry from, Element p) {
-    if (!from.available()) {
-      return;
+    if (from.available()) {
+      ctx.update(from.withPresence(null));
     }
-    ctx.update(from.withPresence(null));
     broadcastUnavailable(ctx, from, p.withAttr("to", null));
   }
 
   @Override
   public void sessionEnded(UserContext ctx, SessionEntry ended, Element finalPresence) {
-    if (ended.available()) {
-      Element p =
-          finalPresence != null
-              ? finalPresence.withAttr("to", null)
-              : Element.builder("presence", Namespaces.CLIENT).attr("type", "unavailable").build();
-      broadcastUnavailable(ctx, ended, p);
-    }
-    ctx.get(DIRECTED).remove(ended.resource());
+    Element p =
+        finalPresence != null
+            ? finalPresence.withAttr("to", null)
+            : Element.builder("presence", Namespaces.CLIENT).attr("type", "unavailable").build();
+    broadcastUnavailable(ctx, ended, p);
   }
 
+  /**
+   * Unavailable presence from one resource (RFC 6121 4.5.2, 4.5.3): to the subscribers and the
+   * other resources if it was available, and in any case to everyone it sent directed presence to
+   * (4.6.2), even a resource that never broadcast presence.
+   */
   private void broadcastUnavailable(UserContext ctx, SessionEntry from, Element p) {
     Set<Jid> sent = new LinkedHashSet<>();
-    for (RosterItem i : RosterFeature.roster(ctx).subscribedFrom()) {
-      sent.add(i.contact());
+    if (from.available()) {
+      for (RosterItem i : RosterFeature.roster(ctx).subscribedFrom()) {
+        sent.add(i.contact());
+      }
     }
     Set<Jid> directed = ctx.get(DIRECTED).remove(from.resource());
     if (directed != null) {
@@ -130,6 +133,9 @@ final class PresenceFeature implements UserFeature {
     }
     for (Jid to : sent) {
       ctx.route(PresenceBroadcast.addressed(p, from.jid(), to));
+    }
+    if (!from.available()) {
+      return;
     }
     for (SessionEntry other : ctx.sessions()) {
       if (other.available() && !other.resource().equals(from.resource())) {

@@ -28,6 +28,9 @@ final class RosterFeature implements UserFeature {
   static final StateKey<Roster> STATE = StateKey.named("roster");
   private static final AtomicLong PUSH_IDS = new AtomicLong();
 
+  /** Longest item name or group name accepted; longer ones get not-acceptable (RFC 6121 2.3.3). */
+  private static final int MAX_TEXT = 1023;
+
   private final RosterStore store;
   private final BlockingExecutor blocking;
   private final int maxItems;
@@ -94,13 +97,17 @@ final class RosterFeature implements UserFeature {
       return;
     }
     String name = item.attr("name");
+    if (name != null && name.length() > MAX_TEXT) {
+      ctx.route(iq.error(StanzaErrorCondition.NOT_ACCEPTABLE, "overlong name"));
+      return;
+    }
     Set<String> groups = new HashSet<>();
     for (Element g : item.elements()) {
       if (!g.is("group", RosterModule.NS)) {
         continue;
       }
       String text = g.text();
-      if (text.isEmpty() || text.length() > 1023 || name != null && name.length() > 1023) {
+      if (text.isEmpty() || text.length() > MAX_TEXT) {
         ctx.route(iq.error(StanzaErrorCondition.NOT_ACCEPTABLE, "empty or overlong group"));
         return;
       }
@@ -189,8 +196,7 @@ final class RosterFeature implements UserFeature {
         }
       }
       case "subscribed" -> {
-        if (r.hasPendingIn(contact)) {
-          r.removePendingIn(contact);
+        if (dropPending(ctx, contact)) {
           save(
               ctx,
               base.withFrom(true).withApproved(false),
@@ -211,8 +217,7 @@ final class RosterFeature implements UserFeature {
         }
       }
       case "unsubscribed" -> {
-        boolean pendingIn = r.hasPendingIn(contact);
-        r.removePendingIn(contact);
+        boolean pendingIn = dropPending(ctx, contact);
         if (item != null && (item.from() || item.approved())) {
           boolean wasFrom = item.from();
           save(
@@ -226,7 +231,6 @@ final class RosterFeature implements UserFeature {
               },
               null);
         } else if (pendingIn) {
-          deletePending(ctx, contact);
           ctx.route(out);
         }
       }
@@ -289,8 +293,7 @@ final class RosterFeature implements UserFeature {
         }
       }
       case "unsubscribe" -> {
-        boolean pendingIn = r.hasPendingIn(contact);
-        r.removePendingIn(contact);
+        boolean pendingIn = dropPending(ctx, contact);
         if (item != null && item.from()) {
           save(
               ctx,
@@ -301,7 +304,6 @@ final class RosterFeature implements UserFeature {
               },
               null);
         } else if (pendingIn) {
-          deletePending(ctx, contact);
           deliverToAvailable(ctx, in);
         }
       }
@@ -319,7 +321,16 @@ final class RosterFeature implements UserFeature {
     return true;
   }
 
-  private void deletePending(UserContext ctx, Jid contact) {
+  /**
+   * Forgets the contact's pending subscription request, in memory and in the store (so that it is
+   * not shown again after the account is reloaded); false if there was none.
+   */
+  private boolean dropPending(UserContext ctx, Jid contact) {
+    Roster r = roster(ctx);
+    if (!r.hasPendingIn(contact)) {
+      return false;
+    }
+    r.removePendingIn(contact);
     ctx.await(
         blocking.submit(
             () -> {
@@ -331,6 +342,7 @@ final class RosterFeature implements UserFeature {
             LOG.error("removing a subscription request for {} failed", ctx.jid(), e);
           }
         });
+    return true;
   }
 
   private static void deliverToAvailable(UserContext ctx, Element stanza) {
