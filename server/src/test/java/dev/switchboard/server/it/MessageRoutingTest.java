@@ -123,11 +123,12 @@ class MessageRoutingTest {
         Peer connected = Peer.login(server, "mc-user", "connected")) {
       low.send("<presence><priority>-5</priority></presence>");
       low.sync();
-      // chat and normal: no offline storage, so service-unavailable (RFC 6121 8.5.2.2.1)
+      // chat and normal go to offline storage (RFC 6121 8.5.2.2.1, XEP-0160): no error, and
+      // not shown to the negative-priority resource
       for (String type : List.of("chat", "normal")) {
         s.send(message(type, low.bare(), "nobody " + type));
-        assertThat(errorFor(s, "nobody " + type, low.bare())).isEqualTo("service-unavailable");
       }
+      assertThat(s.sync(low.bare())).noneMatch(e -> "error".equals(e.attr("type")));
       // groupchat to a bare JID: service-unavailable; headline: dropped silently
       s.send(message("groupchat", low.bare(), "group"));
       assertThat(errorFor(s, "group", low.bare())).isEqualTo("service-unavailable");
@@ -161,10 +162,12 @@ class MessageRoutingTest {
         Peer connected = Peer.login(server, "me-user", "connected")) {
       s.send(message("chat", connected.jid, "direct"));
       connected.expect("message to its full JID", body("direct"));
-      // but the bare JID has no available resource
+      // but the bare JID has no available resource: stored offline until one comes
       s.send(message("chat", connected.bare(), "bare"));
-      assertThat(errorFor(s, "bare", connected.bare())).isEqualTo("service-unavailable");
+      assertThat(s.sync(connected.bare())).noneMatch(e -> "error".equals(e.attr("type")));
       assertThat(connected.sync()).noneMatch(body("bare"));
+      connected.send("<presence/>");
+      connected.expect("the stored message on initial presence", body("bare"));
     }
   }
 
