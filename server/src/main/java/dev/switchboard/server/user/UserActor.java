@@ -5,6 +5,7 @@ import dev.switchboard.server.iq.Iq;
 import dev.switchboard.server.session.SessionCommand;
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
+import dev.switchboard.xmpp.Namespaces;
 import dev.switchboard.xmpp.StanzaErrorCondition;
 import dev.switchboard.xmpp.StreamErrorCondition;
 import java.time.Duration;
@@ -424,6 +425,10 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
       return;
     }
     Ack.confirm(ack);
+    if (!exists && stanza.name().equals("presence")) {
+      noSuchAccount(stanza);
+      return;
+    }
     for (UserFeature f : services.features()) {
       if (exists && f.incoming(this, stanza)) {
         return;
@@ -433,6 +438,23 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
       iq(stanza);
     }
     // presence no feature took: nothing to do
+  }
+
+  /**
+   * RFC 6121 3.1.3 and 4.3.1: a subscription request or probe for an account that does not exist is
+   * answered with unsubscribed, so the asker's roster does not wait forever.
+   */
+  private void noSuchAccount(Element presence) {
+    String type = presence.attr("type");
+    Jid from = Jid.tryParse(presence.attr("from"));
+    if (from != null && ("subscribe".equals(type) || "probe".equals(type))) {
+      route(
+          Element.builder("presence", Namespaces.CLIENT)
+              .attr("from", jid.toString())
+              .attr("to", from.toBare().toString())
+              .attr("type", "unsubscribed")
+              .build());
+    }
   }
 
   private void iq(Element stanza) {
@@ -520,6 +542,13 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
 
   private void accountDeleted(AccountDeleted d) {
     incoming(d.farewell(), null);
+    // contacts see the account's resources go away and its subscriptions end (RFC 6121 2.5.2)
+    for (SessionEntry s : List.copyOf(sessions.values())) {
+      for (UserFeature f : services.features()) {
+        f.sessionEnded(this, s, null);
+      }
+    }
+    services.features().forEach(f -> f.accountDeleted(this));
     exists = false;
     for (SessionEntry s : sessions.values()) {
       getContext().unwatch(s.session());

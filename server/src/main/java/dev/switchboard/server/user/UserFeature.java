@@ -74,6 +74,9 @@ public interface UserFeature {
     return CompletableFuture.completedFuture(List.of());
   }
 
+  /** The account was deleted; its sessions have ended (see {@link #sessionEnded}). */
+  default void accountDeleted(UserContext ctx) {}
+
   /** The client acknowledged deliveries that carried these receipts. */
   default void acknowledged(UserContext ctx, List<String> receipts) {}
 }

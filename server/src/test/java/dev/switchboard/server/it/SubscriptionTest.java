@@ -39,7 +39,9 @@ class SubscriptionTest {
             "sg-user",
             "sg-contact",
             "sh-user",
-            "sh-contact")) {
+            "sh-contact",
+            "si-user",
+            "si-doomed")) {
       server.createAccount(u, "pw");
     }
   }
@@ -309,6 +311,33 @@ class SubscriptionTest {
       assertThat(c.sync()).noneMatch(e -> Peer.isPresence(e, "subscribe", u.jid));
       assertItem(rosterItem(u, c.bare()), "both", null);
       assertItem(rosterItem(c, u.bare()), "both", null);
+    }
+  }
+
+  @Test
+  void subscribingToAnAccountThatDoesNotExistIsAnsweredWithUnsubscribed() throws Exception {
+    try (Peer u = Peer.online(server, "si-user", "r")) {
+      Jid ghost = Jid.parse("si-ghost@localhost");
+      u.send(Peer.subscription("subscribe", ghost));
+      u.presence("unsubscribed", ghost);
+    }
+  }
+
+  @Test
+  void aDeletedAccountsContactsSeeItGoAndLoseTheirSubscriptions() throws Exception {
+    try (Peer u = Peer.online(server, "si-user", "r2");
+        Peer doomed = Peer.online(server, "si-doomed", "r")) {
+      befriend(u, doomed);
+      u.rosterGet();
+      doomed.send(
+          "<iq type='set' id='del' to='localhost'><query xmlns='jabber:iq:register'><remove/>"
+              + "</query></iq>");
+      u.presence("unavailable", doomed.jid);
+      u.presence("unsubscribe", doomed.jid);
+      u.presence("unsubscribed", doomed.jid);
+      // one push per cancelled direction: from both to "to", then to "none"
+      assertThat(u.push(doomed.bare()).attr("subscription")).isEqualTo("to");
+      assertThat(u.push(doomed.bare()).attr("subscription")).isEqualTo("none");
     }
   }
 }

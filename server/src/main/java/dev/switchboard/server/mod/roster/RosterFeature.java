@@ -160,6 +160,29 @@ final class RosterFeature implements UserFeature {
         });
   }
 
+  /** RFC 6121 2.5.2 for a deleted account: every contact's subscription ends, both ways. */
+  @Override
+  public void accountDeleted(UserContext ctx) {
+    Roster r = roster(ctx);
+    for (RosterItem item : r.items()) {
+      if (item.to() || item.pendingOut()) {
+        ctx.route(subscription("unsubscribe", ctx.jid(), item.contact()));
+      }
+      if (item.from()) {
+        ctx.route(subscription("unsubscribed", ctx.jid(), item.contact()));
+      }
+    }
+    for (Jid pending : r.pendingIn().keySet()) {
+      ctx.route(subscription("unsubscribed", ctx.jid(), pending));
+    }
+  }
+
+  /** Whether the account has this contact in its roster (for archiving preferences). */
+  static boolean contains(UserContext ctx, Jid contact) {
+    Roster r = roster(ctx);
+    return r != null && r.get(contact.toBare()) != null;
+  }
+
   // ---- subscription presence ----
 
   static boolean isSubscription(Element presence) {

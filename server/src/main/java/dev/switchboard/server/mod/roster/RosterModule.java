@@ -4,7 +4,9 @@ import dev.switchboard.server.module.Implements;
 import dev.switchboard.server.module.Module;
 import dev.switchboard.server.module.ModuleContext;
 import dev.switchboard.server.module.Registrations;
+import dev.switchboard.server.user.UserContext;
 import dev.switchboard.xmpp.Element;
+import dev.switchboard.xmpp.Jid;
 
 /**
  * Instant messaging and presence (RFC 6121): rosters with versioning, the subscription state
@@ -17,6 +19,11 @@ public final class RosterModule implements Module {
   public static final String NS = "jabber:iq:roster";
   static final String VER_FEATURE = "urn:xmpp:features:rosterver";
   static final String PREAPPROVAL_FEATURE = "urn:xmpp:features:pre-approval";
+
+  /** Whether {@code contact} is in the account's roster; for other modules' policies. */
+  public static boolean inRoster(UserContext ctx, Jid contact) {
+    return RosterFeature.contains(ctx, contact);
+  }
 
   @Override
   public String name() {
