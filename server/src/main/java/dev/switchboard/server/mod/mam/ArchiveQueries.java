@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers XEP-0313 queries on the account's user actor: the store runs on the blocking executor,
  * then each result goes straight to the requesting resource, and the IQ result with {@code <fin/>}
- * is routed after them. The router brings that back through this actor to the same session, so
- * the client sees every result before the end of the query.
+ * is routed after them. The router brings that back through this actor to the same session, so the
+ * client sees every result before the end of the query.
  */
 final class ArchiveQueries {
   private static final Logger LOG = LoggerFactory.getLogger(ArchiveQueries.class);
