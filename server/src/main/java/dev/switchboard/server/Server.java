@@ -17,6 +17,7 @@ import dev.switchboard.server.http.HttpRoutes;
 import dev.switchboard.server.iq.ServerIqs;
 import dev.switchboard.server.metrics.Metrics;
 import dev.switchboard.server.mod.disco.DiscoModule;
+import dev.switchboard.server.mod.mam.MamModule;
 import dev.switchboard.server.mod.offline.OfflineModule;
 import dev.switchboard.server.mod.ping.PingModule;
 import dev.switchboard.server.mod.register.RegisterModule;
@@ -292,6 +293,7 @@ public final class Server implements AutoCloseable {
         new PingModule(),
         new VersionModule(),
         new RosterModule(),
+        new MamModule(),
         new OfflineModule(),
         new RegisterModule());
   }

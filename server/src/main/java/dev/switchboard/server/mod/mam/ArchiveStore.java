@@ -3,6 +3,7 @@ package dev.switchboard.server.mod.mam;
 import dev.switchboard.xmpp.Jid;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
 
 /** Message archives. Synchronous: callers run it on the blocking executor or the group commit. */
 public interface ArchiveStore {
@@ -12,6 +13,18 @@ public interface ArchiveStore {
    */
   void append(Connection c, ArchivedMessage m) throws SQLException;
 
+  /** Adds several messages like {@link #append}; a backend may send them as one batch. */
+  default void appendAll(Connection c, Collection<ArchivedMessage> ms) throws SQLException {
+    for (ArchivedMessage m : ms) {
+      append(c, m);
+    }
+  }
+
+  /**
+   * One page of the owner's archive.
+   *
+   * @throws UnknownArchiveIdException when an id the query names is not in the archive
+   */
   ArchivePage query(Jid owner, ArchiveQuery q);
 
   ArchivePrefs prefs(Jid owner);
