@@ -105,6 +105,10 @@ final class MessageDelivery {
             Ack.confirm(ack);
             return;
           }
+          if (d.dropped()) {
+            Ack.confirm(ack); // a resend of a message already passed on
+            return;
+          }
           services.router().route(out, ack);
         });
   }

@@ -102,6 +102,21 @@ public final class JdbcArchiveStore implements ArchiveStore {
   // ---- querying ----
 
   @Override
+  public boolean sentWithOriginId(Connection c, Jid owner, String originId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT 1 FROM mam_messages WHERE domain = ? AND username = ? AND origin_id = ?"
+                + " AND outgoing = 1")) {
+      ps.setString(1, owner.domainPart());
+      ps.setString(2, owner.local());
+      ps.setString(3, originId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  @Override
   public ArchivePage query(Jid owner, ArchiveQuery q) {
     return db.withConnection(
         c -> {
