@@ -42,7 +42,15 @@ public final class MamModule implements Module {
     if (maxPageSize < 1) {
       throw new ConfigError("switchboard.modules.mam.max-page-size must be at least 1");
     }
-    ArchiveStore store = new JdbcArchiveStore(ctx.database(), maxPageSize);
+    String mode = ctx.options().getString("default-mode");
+    ArchivePrefs defaults;
+    try {
+      defaults = new ArchivePrefs(mode, java.util.Set.of(), java.util.Set.of());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError(
+          "switchboard.modules.mam.default-mode: '" + mode + "' is not always, roster or never");
+    }
+    ArchiveStore store = new JdbcArchiveStore(ctx.database(), maxPageSize, defaults);
     PrefsFeature prefs = new PrefsFeature(store, ctx.blocking());
     ArchiveQueries queries = new ArchiveQueries(store, ctx.blocking(), maxPageSize);
     return Registrations.builder()
