@@ -137,7 +137,7 @@ public final class Server implements AutoCloseable {
 
     system = ActorSystem.create(Behaviors.empty(), "switchboard", pekkoConfig());
     resources.add(() -> system.terminate());
-    joinSelf();
+    joinCluster();
 
     ClusterSharding sharding = ClusterSharding.get(system);
     Hooks hooks = new Hooks();
@@ -299,6 +299,15 @@ public final class Server implements AutoCloseable {
   }
 
   private Config pekkoConfig() {
+    ServerConfig.Cluster cluster = config.cluster();
+    StringBuilder seeds = new StringBuilder();
+    for (String seed : cluster.seeds()) {
+      seeds
+          .append(seeds.isEmpty() ? "" : ", ")
+          .append("\"pekko://switchboard@")
+          .append(seed)
+          .append('"');
+    }
     Config ours =
         ConfigFactory.parseString(
             """
@@ -308,11 +317,22 @@ public final class Server implements AutoCloseable {
               loglevel = INFO
               log-dead-letters = 0
               log-dead-letters-during-shutdown = off
-              actor.provider = cluster
-              remote.artery.canonical.hostname = "127.0.0.1"
-              remote.artery.canonical.port = 0
+              actor {
+                provider = cluster
+                serialization-bindings {
+                  "dev.switchboard.server.cluster.CborSerializable" = jackson-cbor
+                }
+              }
+              serialization.jackson.jackson-modules += "dev.switchboard.server.cluster.XmppJacksonModule"
+              remote.artery.canonical.hostname = "%s"
+              remote.artery.canonical.port = %d
               cluster {
+                seed-nodes = [%s]
                 downing-provider-class = "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"
+                split-brain-resolver {
+                  active-strategy = keep-majority
+                  stable-after = %ds
+                }
                 jmx.enabled = off
                 log-info = off
                 sharding.passivation.strategy = none
@@ -320,16 +340,26 @@ public final class Server implements AutoCloseable {
               coordinated-shutdown.exit-jvm = off
               coordinated-shutdown.run-by-jvm-shutdown-hook = off
             }
-            """);
+            """
+                .formatted(
+                    cluster.host(),
+                    cluster.port(),
+                    seeds,
+                    Math.max(1, cluster.stableAfter().toSeconds())));
     Config user =
         config.raw().hasPath("pekko") ? config.raw().withOnlyPath("pekko") : ConfigFactory.empty();
-    return user.withFallback(ours).withFallback(ConfigFactory.load());
+    return user.withFallback(ours).withFallback(ConfigFactory.load()).resolve();
   }
 
-  /** A node of one joins itself; waits until it is Up so sharding can place accounts at once. */
-  private void joinSelf() {
+  /**
+   * Joins the cluster: a node without seeds joins itself, others join through their seeds. Waits
+   * until this node is Up, so sharding can place accounts at once.
+   */
+  private void joinCluster() {
     Cluster cluster = Cluster.get(system);
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    if (config.cluster().seeds().isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (cluster.selfMember().status() != MemberStatus.up()) {
       if (System.nanoTime() > deadline) {

@@ -4,6 +4,7 @@ import dev.switchboard.server.metrics.Metrics;
 import dev.switchboard.server.transport.XmppStreamHandler;
 import dev.switchboard.xmpp.StreamErrorCondition;
 import io.netty.channel.Channel;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.ChildFailed;
@@ -18,7 +19,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  */
 public final class C2sSessions {
   /** The supervisor's protocol. */
-  public sealed interface Command {}
+  public sealed interface Command extends NoSerializationVerificationNeeded {}
 
   /** A connection was accepted; start its session. */
   public record Accept(Channel channel, XmppStreamHandler reader, boolean directTls)
