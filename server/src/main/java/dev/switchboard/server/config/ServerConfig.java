@@ -144,8 +144,17 @@ public record ServerConfig(
    * @param seeds seed nodes as host:port; empty means this node forms a cluster of its own
    */
   public record Cluster(
-      String nodeName, String host, int port, List<String> seeds, Duration stableAfter) {
+      String nodeName,
+      String host,
+      int port,
+      List<String> seeds,
+      Duration stableAfter,
+      int redirectAbove,
+      String publicHost) {
     public Cluster {
+      if (redirectAbove < 0) {
+        throw new ConfigError("switchboard.cluster.redirect-above: must be 0 or more");
+      }
       checkPort("switchboard.cluster.port", port, true);
       for (String seed : seeds) {
         int colon = seed.lastIndexOf(':');
@@ -168,6 +177,11 @@ public record ServerConfig(
       }
       checkPositive("switchboard.cluster.stable-after", stableAfter);
       seeds = List.copyOf(seeds);
+    }
+
+    /** The host clients are sent to when redirected here. */
+    public String clientHost() {
+      return publicHost.isEmpty() ? host : publicHost;
     }
   }
 
@@ -213,7 +227,9 @@ public record ServerConfig(
             s.getString("cluster.host"),
             s.getInt("cluster.port"),
             s.getStringList("cluster.seeds"),
-            s.getDuration("cluster.stable-after")),
+            s.getDuration("cluster.stable-after"),
+            s.getInt("cluster.redirect-above"),
+            s.getString("cluster.public-host")),
         c);
   }
 

@@ -9,6 +9,7 @@ import dev.switchboard.server.stream.StreamMachine;
 import dev.switchboard.xmpp.Element;
 import io.netty.handler.ssl.SslContext;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
@@ -29,4 +30,5 @@ public record C2sServices(
     BiFunction<Element, Boolean, CompletionStage<Element>> preAuthIqs,
     Metrics metrics,
     Supplier<String> ids,
-    ResumableSessions resumable) {}
+    ResumableSessions resumable,
+    Supplier<Optional<String>> redirect) {}

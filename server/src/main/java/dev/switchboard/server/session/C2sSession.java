@@ -173,6 +173,14 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
           services.metrics().loginFailed();
       default -> {}
     }
+    if (m.input() instanceof StreamInput.Opened
+        && !state.authenticated()
+        && state.streamId() == null) {
+      var other = services.redirect().get();
+      if (other.isPresent()) {
+        return fail(StreamErrorCondition.SEE_OTHER_HOST, other.get()); // balancing the cluster
+      }
+    }
     boolean stanza =
         m.input() instanceof StreamInput.Received r
             && state.phase() == Phase.ESTABLISHED

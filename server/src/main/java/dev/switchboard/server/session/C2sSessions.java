@@ -25,8 +25,11 @@ public final class C2sSessions {
   public record Accept(Channel channel, XmppStreamHandler reader, boolean directTls)
       implements Command {}
 
-  /** Ask every session to end with {@code system-shutdown}. */
-  public record Shutdown() implements Command {}
+  /**
+   * Ask every session to end its stream with this error: {@code system-shutdown}, or {@code
+   * see-other-host} with the host to use (when the node drains before leaving a cluster).
+   */
+  public record Shutdown(StreamErrorCondition condition, String text) implements Command {}
 
   private C2sSessions() {}
 
@@ -56,10 +59,7 @@ public final class C2sSessions {
                           .forEach(
                               c ->
                                   c.unsafeUpcast()
-                                      .tell(
-                                          new SessionCommand.Terminate(
-                                              StreamErrorCondition.SYSTEM_SHUTDOWN,
-                                              "the server is shutting down")));
+                                      .tell(new SessionCommand.Terminate(s.condition(), s.text())));
                       return Behaviors.same();
                     })
                 .onSignal(
