@@ -214,7 +214,8 @@ public final class Server implements AutoCloseable {
             preAuth,
             metrics,
             ids,
-            new ResumableSessions());
+            new ResumableSessions(),
+            Map.copyOf(modules.sessionFilters()));
     sessions = system.systemActorOf(C2sSessions.create(services), "c2s", Props.empty());
 
     EventLoops loops = new EventLoops(Runtime.getRuntime().availableProcessors());

@@ -18,6 +18,7 @@ import java.util.function.Supplier;
  *
  * @param preAuthIqs answers IQs allowed before authentication (in-band registration); the flag says
  *     whether the stream is encrypted
+ * @param filters per-session filter factories, by the nonza namespace that drives them
  */
 public record C2sServices(
     ServerConfig config,
@@ -29,4 +30,5 @@ public record C2sServices(
     BiFunction<Element, Boolean, CompletionStage<Element>> preAuthIqs,
     Metrics metrics,
     Supplier<String> ids,
-    ResumableSessions resumable) {}
+    ResumableSessions resumable,
+    Map<String, Supplier<SessionFilter>> filters) {}
