@@ -16,6 +16,7 @@ import dev.switchboard.server.http.HttpListener;
 import dev.switchboard.server.http.HttpRoutes;
 import dev.switchboard.server.iq.ServerIqs;
 import dev.switchboard.server.metrics.Metrics;
+import dev.switchboard.server.mod.carbons.CarbonsModule;
 import dev.switchboard.server.mod.disco.DiscoModule;
 import dev.switchboard.server.mod.offline.OfflineModule;
 import dev.switchboard.server.mod.ping.PingModule;
@@ -294,6 +295,7 @@ public final class Server implements AutoCloseable {
         new VersionModule(),
         new RosterModule(),
         new OfflineModule(),
+        new CarbonsModule(),
         new RegisterModule());
   }
 
