@@ -17,6 +17,7 @@ import dev.switchboard.server.http.HttpRoutes;
 import dev.switchboard.server.iq.ServerIqs;
 import dev.switchboard.server.metrics.Metrics;
 import dev.switchboard.server.mod.carbons.CarbonsModule;
+import dev.switchboard.server.mod.csi.CsiModule;
 import dev.switchboard.server.mod.disco.DiscoModule;
 import dev.switchboard.server.mod.offline.OfflineModule;
 import dev.switchboard.server.mod.ping.PingModule;
@@ -296,6 +297,7 @@ public final class Server implements AutoCloseable {
         new RosterModule(),
         new OfflineModule(),
         new CarbonsModule(),
+        new CsiModule(),
         new RegisterModule());
   }
 
