@@ -21,6 +21,8 @@ import dev.switchboard.server.http.HttpReply;
 import dev.switchboard.server.http.HttpRoutes;
 import dev.switchboard.server.iq.ServerIqs;
 import dev.switchboard.server.metrics.Metrics;
+import dev.switchboard.server.mod.carbons.CarbonsModule;
+import dev.switchboard.server.mod.csi.CsiModule;
 import dev.switchboard.server.mod.disco.DiscoModule;
 import dev.switchboard.server.mod.mam.MamModule;
 import dev.switchboard.server.mod.offline.OfflineModule;
@@ -247,7 +249,8 @@ public final class Server implements AutoCloseable {
             metrics,
             ids,
             new ResumableSessions(),
-            this::redirectTarget);
+            this::redirectTarget,
+            Map.copyOf(modules.sessionFilters()));
     sessions = system.systemActorOf(C2sSessions.create(services), "c2s", Props.empty());
 
     EventLoops loops = new EventLoops(Runtime.getRuntime().availableProcessors());
@@ -356,6 +359,8 @@ public final class Server implements AutoCloseable {
         new RosterModule(),
         new MamModule(),
         new OfflineModule(),
+        new CarbonsModule(),
+        new CsiModule(),
         new RegisterModule());
   }
 

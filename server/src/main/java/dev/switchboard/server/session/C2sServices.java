@@ -19,6 +19,7 @@ import java.util.function.Supplier;
  *
  * @param preAuthIqs answers IQs allowed before authentication (in-band registration); the flag says
  *     whether the stream is encrypted
+ * @param filters per-session filter factories, by the nonza namespace that drives them
  */
 public record C2sServices(
     ServerConfig config,
@@ -31,4 +32,5 @@ public record C2sServices(
     Metrics metrics,
     Supplier<String> ids,
     ResumableSessions resumable,
-    Supplier<Optional<String>> redirect) {}
+    Supplier<Optional<String>> redirect,
+    Map<String, Supplier<SessionFilter>> filters) {}
