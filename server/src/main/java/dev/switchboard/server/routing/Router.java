@@ -49,19 +49,18 @@ public final class Router {
   }
 
   /**
-   * A stanza from a bound client whose {@code from} the session has stamped. Messages go through
-   * the sender's own user actor (its archive copy is made durable first); {@code ack} is told when
-   * the message is handled. Other stanzas are handled once routed, and {@code ack} is not used.
+   * A stanza from a bound client whose {@code from} the session has stamped. It goes through the
+   * sender's own user actor: messages are made durable there first (the sender's archive copy), and
+   * nothing the client sent later overtakes them. {@code ack} is told when a message is handled;
+   * other stanzas are handled once routed, and {@code ack} is not used.
    */
   public void fromClient(Jid from, Element stanza, Ack ack) {
     if (stanza.attr("to") == null && !stanza.name().equals("presence")) {
       stanza = stanza.withAttr("to", from.toBare().toString());
     }
-    switch (stanza.name()) {
-      case "presence" -> user(from).tell(new UserActor.FromSession(from.resource(), stanza));
-      case "message" -> user(from).tell(new UserActor.FromSession(from.resource(), stanza, ack));
-      default -> route(stanza);
-    }
+    // everything goes through the sender's own user actor, which passes stanzas on in the order
+    // they came, messages included (theirs wait for their durable writes)
+    user(from).tell(new UserActor.FromSession(from.resource(), stanza, ack));
   }
 
   /** Routes a stanza with {@code from} and {@code to} set. */

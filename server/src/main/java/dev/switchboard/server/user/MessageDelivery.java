@@ -2,6 +2,7 @@ package dev.switchboard.server.user;
 
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
+import dev.switchboard.xmpp.MessageHints;
 import dev.switchboard.xmpp.StanzaErrorCondition;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -64,6 +65,19 @@ final class MessageDelivery {
     } else {
       pipe.committed(write, ticket);
     }
+  }
+
+  /** Whether messages are on their way through durable writes. */
+  boolean busy() {
+    return !steps.isEmpty();
+  }
+
+  /**
+   * Runs {@code r} once every message before it has been passed on, so that other stanzas between
+   * the same two parties never overtake a message (RFC 6120 10.1, in-order processing).
+   */
+  void afterPending(Runnable r) {
+    afterDurable(new Durable(), error -> r.run());
   }
 
   /** A write finished: run every continuation at the head of the queue whose write is done. */
@@ -209,7 +223,10 @@ final class MessageDelivery {
         return;
       }
     }
-    services.router().bounce(m, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+    // nothing to keep (a standalone chat state): dropped quietly rather than bounced
+    if (MessageHints.hasContent(m) || MessageHints.store(m)) {
+      services.router().bounce(m, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+    }
     Ack.confirm(ack);
   }
 

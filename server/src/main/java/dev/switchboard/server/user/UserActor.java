@@ -282,7 +282,11 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
     }
     lastActivity = System.nanoTime();
     switch (c) {
+      case Incoming in when !isMessage(in.stanza()) && delivery.busy() ->
+          delivery.afterPending(() -> incoming(in.stanza(), in.ack()));
       case Incoming in -> incoming(in.stanza(), in.ack());
+      case FromSession fs when !isMessage(fs.stanza()) && delivery.busy() ->
+          delivery.afterPending(() -> fromSession(fs));
       case FromSession fs -> fromSession(fs);
       case Undelivered u -> delivery.undelivered(u.stanzas());
       case Acknowledged a -> services.features().forEach(f -> f.acknowledged(this, a.receipts()));
@@ -296,6 +300,10 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
       default -> {}
     }
     return this;
+  }
+
+  private static boolean isMessage(Element stanza) {
+    return stanza.name().equals("message");
   }
 
   private void overflow(Command c) {
@@ -420,7 +428,12 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
         return;
       }
     }
-    route(fs.stanza());
+    Jid to = Jid.tryParse(fs.stanza().attr("to"));
+    if (to != null && to.toBare().equals(jid)) {
+      incoming(fs.stanza(), null); // to this account itself: no need to go round the router
+    } else {
+      route(fs.stanza());
+    }
   }
 
   private void incoming(Element stanza, Ack ack) {
