@@ -16,6 +16,7 @@ import dev.switchboard.server.session.SessionCommand.Input;
 import dev.switchboard.server.session.SessionCommand.OwnerLost;
 import dev.switchboard.server.session.SessionCommand.RequestAck;
 import dev.switchboard.server.session.SessionCommand.ResumeTimeout;
+import dev.switchboard.server.session.SessionCommand.RetryUnhandled;
 import dev.switchboard.server.session.SessionCommand.TakeOver;
 import dev.switchboard.server.session.SessionCommand.TakeOverAnswer;
 import dev.switchboard.server.session.SessionCommand.Terminate;
@@ -31,6 +32,7 @@ import dev.switchboard.server.user.Delivery;
 import dev.switchboard.server.user.UserActor;
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
+import dev.switchboard.xmpp.MessageHints;
 import dev.switchboard.xmpp.Namespaces;
 import dev.switchboard.xmpp.StanzaError;
 import dev.switchboard.xmpp.StanzaErrorCondition;
@@ -89,6 +91,14 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
   private boolean handedOff;
   private long currentSeq = -1;
   private boolean currentAwaitsAck;
+
+  /** Messages read from the client and not yet confirmed handled, by their stream sequence. */
+  private final Map<Long, Pending> awaitingAck = new LinkedHashMap<>();
+
+  private record Pending(Element stanza, long since) {}
+
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(10);
+  private static final String ORIGIN_ID_NS = "urn:xmpp:sid:0";
   private final ActorRef<UserActor.BindResult> bindReplies;
   private StreamState state;
   private SaslExchange sasl;
@@ -145,6 +155,7 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
         .onMessage(TakeOverAnswer.class, this::onTakeOverAnswer)
         .onMessage(ResumeTimeout.class, m -> Behaviors.stopped())
         .onMessage(RequestAck.class, m -> onRequestAck())
+        .onMessage(RetryUnhandled.class, m -> onRetryUnhandled())
         .onMessage(IdleTimeout.class, m -> onIdle())
         .onMessage(HandshakeTimeout.class, m -> onHandshakeTimeout())
         .onMessage(Terminate.class, m -> fail(m.condition(), m.text()))
@@ -217,9 +228,42 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
   }
 
   private void handled(long seq) {
+    awaitingAck.remove(seq);
+    if (awaitingAck.isEmpty()) {
+      timers.cancel("ack-retry");
+    }
     if (sm.handled(seq) && sm.enabled() && !detached && sm.owesAck()) {
       writeAck();
     }
+  }
+
+  /**
+   * Messages between nodes travel at most once; one not confirmed in time is sent again, and its
+   * XEP-0359 origin-id lets the recipient's archive recognise a copy that did arrive after all.
+   */
+  private Behavior<SessionCommand> onRetryUnhandled() {
+    long now = System.nanoTime();
+    for (Map.Entry<Long, Pending> e : awaitingAck.entrySet()) {
+      Pending p = e.getValue();
+      if (now - p.since() >= RETRY_AFTER.toNanos() && state.jid() != null) {
+        e.setValue(new Pending(p.stanza(), now));
+        services
+            .router()
+            .fromClient(state.jid(), p.stanza(), new Ack(getContext().getSelf(), e.getKey()));
+      }
+    }
+    return this;
+  }
+
+  /** A stable id for storable messages the client sent without one, so resends can be spotted. */
+  private Element withOriginId(Element m) {
+    if (m.hasChild("origin-id", ORIGIN_ID_NS) || !MessageHints.storable(m)) {
+      return m;
+    }
+    return m.withChild(
+        Element.builder("origin-id", ORIGIN_ID_NS)
+            .attr("id", "sb-" + services.ids().get())
+            .build());
   }
 
   private static boolean isFinalUnavailable(Element e) {
@@ -262,11 +306,17 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
         services.metrics().stanzaIn(r.stanza().name());
         remember(r.stanza());
         Ack ack = null;
-        if (r.stanza().name().equals("message") && currentSeq >= 0) {
+        Element stanza = r.stanza();
+        if (stanza.name().equals("message") && currentSeq >= 0) {
           ack = new Ack(getContext().getSelf(), currentSeq);
           currentAwaitsAck = true;
+          stanza = withOriginId(stanza);
+          awaitingAck.put(currentSeq, new Pending(stanza, System.nanoTime()));
+          if (!timers.isTimerActive("ack-retry")) {
+            timers.startTimerWithFixedDelay("ack-retry", new RetryUnhandled(), RETRY_AFTER);
+          }
         }
-        services.router().fromClient(state.jid(), r.stanza(), ack);
+        services.router().fromClient(state.jid(), stanza, ack);
       }
       case StreamAction.Nonza n -> nonza(n.element());
       case StreamAction.Fail f -> failNow(f.condition(), f.text());

@@ -80,6 +80,9 @@ public sealed interface SessionCommand extends CborSerializable {
   /** A detached resumable session waited long enough. */
   record ResumeTimeout() implements SessionCommand, NoSerializationVerificationNeeded {}
 
+  /** Time to send again messages whose handling was not confirmed (lost between nodes). */
+  record RetryUnhandled() implements SessionCommand, NoSerializationVerificationNeeded {}
+
   /** Time to ask the client for an acknowledgement of what it was sent. */
   record RequestAck() implements SessionCommand, NoSerializationVerificationNeeded {}
 

@@ -153,6 +153,8 @@ final class MessageDelivery {
           if (error != null) {
             services.router().bounce(in, StanzaErrorCondition.INTERNAL_SERVER_ERROR);
             Ack.confirm(ack);
+          } else if (d.dropped()) {
+            Ack.confirm(ack); // a resend of what this account already has
           } else {
             deliverOrStore(in, ack);
           }

@@ -28,10 +28,12 @@ public interface ArchiveStore {
   ArchivePage query(Jid owner, ArchiveQuery q);
 
   /**
-   * Whether the owner's archive already holds a message the owner sent with this XEP-0359
-   * origin-id: a client resending what the server had stored before the acknowledgement was lost.
+   * Whether the owner's archive already holds this message: one exchanged with {@code with} (bare)
+   * in that direction, carrying this XEP-0359 origin-id. A resend (by a client whose
+   * acknowledgement was lost, or by the server after a node failed) is recognised by it.
    */
-  boolean sentWithOriginId(Connection c, Jid owner, String originId) throws SQLException;
+  boolean contains(Connection c, Jid owner, Jid with, boolean outgoing, String originId)
+      throws SQLException;
 
   ArchivePrefs prefs(Jid owner);
 

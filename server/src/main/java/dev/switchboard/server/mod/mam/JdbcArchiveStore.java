@@ -109,14 +109,17 @@ public final class JdbcArchiveStore implements ArchiveStore {
   // ---- querying ----
 
   @Override
-  public boolean sentWithOriginId(Connection c, Jid owner, String originId) throws SQLException {
+  public boolean contains(Connection c, Jid owner, Jid with, boolean outgoing, String originId)
+      throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT 1 FROM mam_messages WHERE domain = ? AND username = ? AND origin_id = ?"
-                + " AND outgoing = 1")) {
+                + " AND with_bare = ? AND outgoing = ?")) {
       ps.setString(1, owner.domainPart());
       ps.setString(2, owner.local());
       ps.setString(3, originId);
+      ps.setString(4, with.toBare().toString());
+      ps.setInt(5, outgoing ? 1 : 0);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next();
       }

@@ -62,11 +62,9 @@ final class MessageArchiver implements UserFeature {
         new ArchivedMessage(ids.next(), owner, with, true, Instant.now(), originId, message);
     durable.add(
         c -> {
-          if (originId != null && store.sentWithOriginId(c, owner, originId)) {
-            durable.drop();
-            return;
+          if (originId == null || !store.contains(c, owner, with, true, originId)) {
+            store.append(c, row);
           }
-          store.append(c, row);
         });
     return message;
   }
@@ -82,9 +80,18 @@ final class MessageArchiver implements UserFeature {
       return clean;
     }
     String id = ids.next();
+    String originId = originId(clean);
+    Jid with = from.toBare();
     ArchivedMessage row =
-        new ArchivedMessage(id, owner, from.toBare(), false, Instant.now(), originId(clean), clean);
-    durable.add(c -> store.append(c, row));
+        new ArchivedMessage(id, owner, with, false, Instant.now(), originId, clean);
+    durable.add(
+        c -> {
+          if (originId != null && store.contains(c, owner, with, false, originId)) {
+            durable.drop(); // already here: acknowledged, not delivered twice
+            return;
+          }
+          store.append(c, row);
+        });
     return clean.withChild(
         Element.builder("stanza-id", SID).attr("id", id).attr("by", owner.toString()).build());
   }
