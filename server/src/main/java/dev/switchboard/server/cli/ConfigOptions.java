@@ -2,6 +2,8 @@ package dev.switchboard.server.cli;
 
 import dev.switchboard.server.config.ConfigLoader;
 import dev.switchboard.server.config.ServerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,6 +34,21 @@ public final class ConfigOptions {
   String domain;
 
   @Option(
+      names = "--db-url",
+      paramLabel = "URL",
+      description = "JDBC URL, e.g. jdbc:postgresql://host/db (database.url)")
+  String dbUrl;
+
+  @Option(names = "--db-user", paramLabel = "USER", description = "Database user (database.user)")
+  String dbUser;
+
+  @Option(
+      names = "--db-password-file",
+      paramLabel = "FILE",
+      description = "File holding the database password (database.password)")
+  Path dbPasswordFile;
+
+  @Option(
       names = "--set",
       paramLabel = "KEY=VALUE",
       description = "Override any configuration key, e.g. --set c2s.idle-timeout=5m")
@@ -45,6 +62,20 @@ public final class ConfigOptions {
     }
     if (domain != null) {
       o.put("domain", quote(domain));
+    }
+    if (dbUrl != null) {
+      o.put("database.url", quote(dbUrl));
+    }
+    if (dbUser != null) {
+      o.put("database.user", quote(dbUser));
+    }
+    if (dbPasswordFile != null) {
+      try {
+        o.put("database.password", quote(Files.readString(dbPasswordFile).strip()));
+      } catch (IOException e) {
+        throw new UserError(
+            "cannot read --db-password-file " + dbPasswordFile + ": " + e.getMessage());
+      }
     }
     o.putAll(extra);
     return ConfigLoader.load(configFile, o);

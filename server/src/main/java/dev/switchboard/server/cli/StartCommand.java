@@ -2,9 +2,6 @@ package dev.switchboard.server.cli;
 
 import dev.switchboard.server.Server;
 import dev.switchboard.server.config.ServerConfig;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,21 +64,6 @@ public final class StartCommand implements Callable<Integer> {
       description = "A seed node to join; repeat for several (cluster.seeds)")
   List<String> seeds = new ArrayList<>();
 
-  @Option(
-      names = "--db-url",
-      paramLabel = "URL",
-      description = "JDBC URL, e.g. jdbc:postgresql://host/db (database.url)")
-  String dbUrl;
-
-  @Option(names = "--db-user", paramLabel = "USER", description = "Database user (database.user)")
-  String dbUser;
-
-  @Option(
-      names = "--db-password-file",
-      paramLabel = "FILE",
-      description = "File holding the database password (database.password)")
-  Path dbPasswordFile;
-
   @Override
   public Integer call() throws InterruptedException {
     Map<String, String> o = new LinkedHashMap<>();
@@ -110,20 +92,6 @@ public final class StartCommand implements Callable<Integer> {
       o.put(
           "cluster.seeds",
           seeds.stream().map(ConfigOptions::quote).collect(Collectors.joining(",", "[", "]")));
-    }
-    if (dbUrl != null) {
-      o.put("database.url", ConfigOptions.quote(dbUrl));
-    }
-    if (dbUser != null) {
-      o.put("database.user", ConfigOptions.quote(dbUser));
-    }
-    if (dbPasswordFile != null) {
-      try {
-        o.put("database.password", ConfigOptions.quote(Files.readString(dbPasswordFile).strip()));
-      } catch (IOException e) {
-        throw new UserError(
-            "cannot read --db-password-file " + dbPasswordFile + ": " + e.getMessage());
-      }
     }
     ServerConfig config = options.load(o);
     Server server = Server.start(config);
