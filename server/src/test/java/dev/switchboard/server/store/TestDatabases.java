@@ -1,0 +1,61 @@
+package dev.switchboard.server.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Real databases for store contract tests: SQLite in a directory, or a private schema in the
+ * PostgreSQL at 127.0.0.1:5432 (database "test", user "postgres"), dropped by {@link #close}.
+ */
+public final class TestDatabases {
+  public static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+  public static final String PG_USER = "postgres";
+
+  private TestDatabases() {}
+
+  public static Database sqlite(Path dir) {
+    return Database.open("jdbc:sqlite:" + dir.resolve("test.db"), "", "", 4);
+  }
+
+  /** A migrated PostgreSQL schema of its own; skips the test if PostgreSQL is not reachable. */
+  public static final class PostgresSchema implements AutoCloseable {
+    private final String schema = "sb_test_" + UUID.randomUUID().toString().replace("-", "");
+    private final Database db;
+
+    public PostgresSchema() throws SQLException {
+      try (Connection c = admin();
+          Statement s = c.createStatement()) {
+        s.execute("CREATE SCHEMA " + schema);
+      }
+      db = Database.open(PG_URL + "?currentSchema=" + schema, PG_USER, "", 4);
+    }
+
+    public Database database() {
+      return db;
+    }
+
+    @Override
+    public void close() throws SQLException {
+      db.close();
+      try (Connection c = admin();
+          Statement s = c.createStatement()) {
+        s.execute("DROP SCHEMA " + schema + " CASCADE");
+      }
+    }
+
+    private static Connection admin() throws SQLException {
+      DriverManager.setLoginTimeout(3);
+      try {
+        return DriverManager.getConnection(PG_URL, PG_USER, "");
+      } catch (SQLException e) {
+        Assumptions.abort("PostgreSQL is not reachable at " + PG_URL + ": " + e.getMessage());
+        throw e;
+      }
+    }
+  }
+}
