@@ -1,7 +1,5 @@
 package dev.switchboard.server;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.switchboard.server.account.AccountStore;
 import dev.switchboard.server.account.JdbcAccountStore;
 import dev.switchboard.server.auth.CredentialLookup;
@@ -12,6 +10,7 @@ import dev.switchboard.server.cluster.ClusterJson;
 import dev.switchboard.server.cluster.ClusterView;
 import dev.switchboard.server.cluster.NodeInfo;
 import dev.switchboard.server.cluster.NodeStatus;
+import dev.switchboard.server.cluster.PekkoConfig;
 import dev.switchboard.server.config.ConfigError;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.hook.Hooks;
@@ -151,7 +150,7 @@ public final class Server implements AutoCloseable {
     resources.add(cpu::shutdownNow);
     accounts = new JdbcAccountStore(db);
 
-    system = ActorSystem.create(Behaviors.empty(), "switchboard", pekkoConfig());
+    system = ActorSystem.create(Behaviors.empty(), "switchboard", PekkoConfig.of(config));
     resources.add(() -> system.terminate());
     joinCluster();
     String selfAddress = Cluster.get(system).selfMember().address().toString();
@@ -362,59 +361,6 @@ public final class Server implements AutoCloseable {
         new CarbonsModule(),
         new CsiModule(),
         new RegisterModule());
-  }
-
-  private Config pekkoConfig() {
-    ServerConfig.Cluster cluster = config.cluster();
-    StringBuilder seeds = new StringBuilder();
-    for (String seed : cluster.seeds()) {
-      seeds
-          .append(seeds.isEmpty() ? "" : ", ")
-          .append("\"pekko://switchboard@")
-          .append(seed)
-          .append('"');
-    }
-    Config ours =
-        ConfigFactory.parseString(
-            """
-            pekko {
-              loggers = ["org.apache.pekko.event.slf4j.Slf4jLogger"]
-              logging-filter = "org.apache.pekko.event.slf4j.Slf4jLoggingFilter"
-              loglevel = INFO
-              log-dead-letters = 0
-              log-dead-letters-during-shutdown = off
-              actor {
-                provider = cluster
-                serialization-bindings {
-                  "dev.switchboard.server.cluster.CborSerializable" = jackson-cbor
-                }
-              }
-              serialization.jackson.jackson-modules += "dev.switchboard.server.cluster.XmppJacksonModule"
-              remote.artery.canonical.hostname = "%s"
-              remote.artery.canonical.port = %d
-              cluster {
-                seed-nodes = [%s]
-                downing-provider-class = "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"
-                split-brain-resolver {
-                  active-strategy = keep-majority
-                  stable-after = %ds
-                }
-                jmx.enabled = off
-                log-info = off
-                sharding.passivation.strategy = none
-              }
-              coordinated-shutdown.exit-jvm = off
-              coordinated-shutdown.run-by-jvm-shutdown-hook = off
-            }
-            """
-                .formatted(
-                    cluster.host(),
-                    cluster.port(),
-                    seeds,
-                    Math.max(1, cluster.stableAfter().toSeconds())));
-    Config user =
-        config.raw().hasPath("pekko") ? config.raw().withOnlyPath("pekko") : ConfigFactory.empty();
-    return user.withFallback(ours).withFallback(ConfigFactory.load()).resolve();
   }
 
   /**

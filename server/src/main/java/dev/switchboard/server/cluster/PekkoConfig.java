@@ -1,0 +1,68 @@
+package dev.switchboard.server.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.switchboard.server.config.ServerConfig;
+
+/**
+ * The actor system's configuration: a Pekko cluster (of one node without seeds) over Artery TCP,
+ * keep-majority split-brain resolution, CBOR for messages between nodes, no automatic passivation
+ * (account actors stop themselves when idle), and logging through SLF4J.
+ */
+public final class PekkoConfig {
+  private PekkoConfig() {}
+
+  /** Pekko's settings for a node with this configuration; keys under pekko.* in it win. */
+  public static Config of(ServerConfig config) {
+    ServerConfig.Cluster cluster = config.cluster();
+    StringBuilder seeds = new StringBuilder();
+    for (String seed : cluster.seeds()) {
+      seeds
+          .append(seeds.isEmpty() ? "" : ", ")
+          .append("\"pekko://switchboard@")
+          .append(seed)
+          .append('"');
+    }
+    Config ours =
+        ConfigFactory.parseString(
+            """
+            pekko {
+              loggers = ["org.apache.pekko.event.slf4j.Slf4jLogger"]
+              logging-filter = "org.apache.pekko.event.slf4j.Slf4jLoggingFilter"
+              loglevel = INFO
+              log-dead-letters = 0
+              log-dead-letters-during-shutdown = off
+              actor {
+                provider = cluster
+                serialization-bindings {
+                  "dev.switchboard.server.cluster.CborSerializable" = jackson-cbor
+                }
+              }
+              serialization.jackson.jackson-modules += "dev.switchboard.server.cluster.XmppJacksonModule"
+              remote.artery.canonical.hostname = "%s"
+              remote.artery.canonical.port = %d
+              cluster {
+                seed-nodes = [%s]
+                downing-provider-class = "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"
+                split-brain-resolver {
+                  active-strategy = keep-majority
+                  stable-after = %ds
+                }
+                jmx.enabled = off
+                log-info = off
+                sharding.passivation.strategy = none
+              }
+              coordinated-shutdown.exit-jvm = off
+              coordinated-shutdown.run-by-jvm-shutdown-hook = off
+            }
+            """
+                .formatted(
+                    cluster.host(),
+                    cluster.port(),
+                    seeds,
+                    Math.max(1, cluster.stableAfter().toSeconds())));
+    Config user =
+        config.raw().hasPath("pekko") ? config.raw().withOnlyPath("pekko") : ConfigFactory.empty();
+    return user.withFallback(ours).withFallback(ConfigFactory.load()).resolve();
+  }
+}
