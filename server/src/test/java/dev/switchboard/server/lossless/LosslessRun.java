@@ -46,7 +46,8 @@ public final class LosslessRun implements AutoCloseable {
    * @param maxResumeTime the server's {@code c2s.max-resume-time}; devices go offline for up to
    *     three times as long, so some come back too late to resume
    * @param workDir data directory, {@code server.log} and {@code events.log}
-   * @param console where the seed, chaos rounds and reports are printed
+   * @param console where the seed, chaos rounds, progress and reports are printed
+   * @param progressEvery how often a line of running counts is printed during the chaos
    * @param verbose also log every message sent, acknowledged and received to {@code events.log}
    */
   public record Options(
@@ -57,29 +58,62 @@ public final class LosslessRun implements AutoCloseable {
       Duration maxResumeTime,
       Path workDir,
       PrintStream console,
+      Duration progressEvery,
       boolean verbose) {
     /**
      * 6 accounts, 2 of them with two devices (8 devices), a message per device every ~400 ms,
-     * max-resume-time 4 s, verbose.
+     * max-resume-time 4 s, progress every 10 s, verbose.
      */
     public static Options defaults(long seed, Path workDir, PrintStream console) {
       return new Options(
-          seed, 6, 2, Duration.ofMillis(400), Duration.ofSeconds(4), workDir, console, true);
+          seed,
+          6,
+          2,
+          Duration.ofMillis(400),
+          Duration.ofSeconds(4),
+          workDir,
+          console,
+          Duration.ofSeconds(10),
+          true);
     }
 
     public Options withUsers(int users, int twoDeviceUsers) {
       return new Options(
-          seed, users, twoDeviceUsers, sendInterval, maxResumeTime, workDir, console, verbose);
+          seed,
+          users,
+          twoDeviceUsers,
+          sendInterval,
+          maxResumeTime,
+          workDir,
+          console,
+          progressEvery,
+          verbose);
     }
 
     public Options withSendInterval(Duration sendInterval) {
       return new Options(
-          seed, users, twoDeviceUsers, sendInterval, maxResumeTime, workDir, console, verbose);
+          seed,
+          users,
+          twoDeviceUsers,
+          sendInterval,
+          maxResumeTime,
+          workDir,
+          console,
+          progressEvery,
+          verbose);
     }
 
-    public Options withVerbose(boolean verbose) {
+    public Options withProgress(Duration progressEvery, boolean verbose) {
       return new Options(
-          seed, users, twoDeviceUsers, sendInterval, maxResumeTime, workDir, console, verbose);
+          seed,
+          users,
+          twoDeviceUsers,
+          sendInterval,
+          maxResumeTime,
+          workDir,
+          console,
+          progressEvery,
+          verbose);
     }
   }
 
@@ -227,7 +261,7 @@ public final class LosslessRun implements AutoCloseable {
     }
     log.say("chaos for " + duration.toSeconds() + " s with " + serverKills + " server kill(s)");
     sending = true;
-    long nextProgress = start + Duration.ofSeconds(10).toNanos();
+    long nextProgress = start + o.progressEvery().toNanos();
     while (System.nanoTime() < end) {
       Thread.sleep(200 + chaosRandom.nextInt(1300));
       if (!kills.isEmpty() && System.nanoTime() >= kills.getFirst()) {
@@ -243,7 +277,7 @@ public final class LosslessRun implements AutoCloseable {
       chaosStep();
       if (System.nanoTime() >= nextProgress) {
         log.say(progress());
-        nextProgress += Duration.ofSeconds(10).toNanos();
+        nextProgress += o.progressEvery().toNanos();
       }
     }
     for (Long ignored : kills) {
