@@ -8,14 +8,21 @@ import dev.switchboard.server.auth.CredentialLookup;
 import dev.switchboard.server.auth.SaslMechanism;
 import dev.switchboard.server.auth.SaslMechanisms;
 import dev.switchboard.server.cli.VersionProvider;
+import dev.switchboard.server.cluster.ClusterJson;
+import dev.switchboard.server.cluster.ClusterView;
+import dev.switchboard.server.cluster.NodeInfo;
+import dev.switchboard.server.cluster.NodeStatus;
 import dev.switchboard.server.config.ConfigError;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.hook.Hooks;
 import dev.switchboard.server.http.Health;
 import dev.switchboard.server.http.HttpListener;
+import dev.switchboard.server.http.HttpReply;
 import dev.switchboard.server.http.HttpRoutes;
 import dev.switchboard.server.iq.ServerIqs;
 import dev.switchboard.server.metrics.Metrics;
+import dev.switchboard.server.mod.carbons.CarbonsModule;
+import dev.switchboard.server.mod.csi.CsiModule;
 import dev.switchboard.server.mod.disco.DiscoModule;
 import dev.switchboard.server.mod.mam.MamModule;
 import dev.switchboard.server.mod.offline.OfflineModule;
@@ -45,6 +52,7 @@ import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
 import dev.switchboard.xmpp.StanzaError;
 import dev.switchboard.xmpp.StanzaErrorCondition;
+import dev.switchboard.xmpp.StreamErrorCondition;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -56,13 +64,16 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -92,6 +103,11 @@ public final class Server implements AutoCloseable {
   private AccountStore accounts;
   private Metrics metrics;
   private HttpListener http;
+  private final AtomicReference<ClusterView.Snapshot> clusterView =
+      new AtomicReference<>(ClusterView.Snapshot.EMPTY);
+  private volatile boolean accepting = true;
+  private volatile boolean closed;
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
   private Server(ServerConfig config) {
     this.config = config;
@@ -137,7 +153,24 @@ public final class Server implements AutoCloseable {
 
     system = ActorSystem.create(Behaviors.empty(), "switchboard", pekkoConfig());
     resources.add(() -> system.terminate());
-    joinSelf();
+    joinCluster();
+    String selfAddress = Cluster.get(system).selfMember().address().toString();
+    String nodeName =
+        config.cluster().nodeName().isEmpty() ? selfAddress : config.cluster().nodeName();
+    system.systemActorOf(
+        NodeStatus.create(
+            () ->
+                new NodeInfo(
+                    nodeName,
+                    selfAddress,
+                    config.cluster().clientHost(),
+                    config.c2s().port(),
+                    metrics.connections(),
+                    metrics.sessions(),
+                    accepting)),
+        "node-status",
+        Props.empty());
+    system.systemActorOf(ClusterView.create(clusterView), "cluster-view", Props.empty());
 
     ClusterSharding sharding = ClusterSharding.get(system);
     Hooks hooks = new Hooks();
@@ -215,7 +248,9 @@ public final class Server implements AutoCloseable {
             preAuth,
             metrics,
             ids,
-            new ResumableSessions());
+            new ResumableSessions(),
+            this::redirectTarget,
+            Map.copyOf(modules.sessionFilters()));
     sessions = system.systemActorOf(C2sSessions.create(services), "c2s", Props.empty());
 
     EventLoops loops = new EventLoops(Runtime.getRuntime().availableProcessors());
@@ -241,7 +276,7 @@ public final class Server implements AutoCloseable {
               loops.boss(),
               loops.workers(),
               loops.serverChannelClass(),
-              HttpRoutes.standard(metrics, () -> Health.UP));
+              adminRoutes(HttpRoutes.standard(metrics, this::health)));
       resources.add(http);
       http.start();
     }
@@ -274,6 +309,35 @@ public final class Server implements AutoCloseable {
     System.out.flush();
   }
 
+  /** Where a new client should go instead of here, when balancing is on and this node is busy. */
+  private Optional<String> redirectTarget() {
+    int above = config.cluster().redirectAbove();
+    if (above == 0 || metrics.connections() <= above) {
+      return Optional.empty();
+    }
+    return clusterView
+        .get()
+        .leastLoadedOther()
+        .filter(n -> n.connections() < metrics.connections() - 1)
+        .map(n -> n.c2sHost() + ":" + n.c2sPort());
+  }
+
+  private Health health() {
+    return accepting ? Health.UP : Health.down("draining");
+  }
+
+  /** {@code GET /admin/cluster} (members and load) and {@code POST /admin/cluster/leave}. */
+  private HttpRoutes adminRoutes(HttpRoutes routes) {
+    return routes
+        .get("/admin/cluster", r -> HttpReply.json(200, ClusterJson.of(clusterView.get())))
+        .post(
+            "/admin/cluster/leave",
+            r -> {
+              Thread.ofPlatform().name("switchboard-leave").start(this::close);
+              return HttpReply.json(202, "{\"status\":\"leaving\"}");
+            });
+  }
+
   /** Stream features after authentication: the kernel's stream management, then the modules'. */
   private static List<Element> postAuthFeatures(ModuleRegistry modules) {
     List<Element> all = new ArrayList<>();
@@ -295,10 +359,21 @@ public final class Server implements AutoCloseable {
         new RosterModule(),
         new MamModule(),
         new OfflineModule(),
+        new CarbonsModule(),
+        new CsiModule(),
         new RegisterModule());
   }
 
   private Config pekkoConfig() {
+    ServerConfig.Cluster cluster = config.cluster();
+    StringBuilder seeds = new StringBuilder();
+    for (String seed : cluster.seeds()) {
+      seeds
+          .append(seeds.isEmpty() ? "" : ", ")
+          .append("\"pekko://switchboard@")
+          .append(seed)
+          .append('"');
+    }
     Config ours =
         ConfigFactory.parseString(
             """
@@ -308,11 +383,22 @@ public final class Server implements AutoCloseable {
               loglevel = INFO
               log-dead-letters = 0
               log-dead-letters-during-shutdown = off
-              actor.provider = cluster
-              remote.artery.canonical.hostname = "127.0.0.1"
-              remote.artery.canonical.port = 0
+              actor {
+                provider = cluster
+                serialization-bindings {
+                  "dev.switchboard.server.cluster.CborSerializable" = jackson-cbor
+                }
+              }
+              serialization.jackson.jackson-modules += "dev.switchboard.server.cluster.XmppJacksonModule"
+              remote.artery.canonical.hostname = "%s"
+              remote.artery.canonical.port = %d
               cluster {
+                seed-nodes = [%s]
                 downing-provider-class = "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"
+                split-brain-resolver {
+                  active-strategy = keep-majority
+                  stable-after = %ds
+                }
                 jmx.enabled = off
                 log-info = off
                 sharding.passivation.strategy = none
@@ -320,16 +406,26 @@ public final class Server implements AutoCloseable {
               coordinated-shutdown.exit-jvm = off
               coordinated-shutdown.run-by-jvm-shutdown-hook = off
             }
-            """);
+            """
+                .formatted(
+                    cluster.host(),
+                    cluster.port(),
+                    seeds,
+                    Math.max(1, cluster.stableAfter().toSeconds())));
     Config user =
         config.raw().hasPath("pekko") ? config.raw().withOnlyPath("pekko") : ConfigFactory.empty();
-    return user.withFallback(ours).withFallback(ConfigFactory.load());
+    return user.withFallback(ours).withFallback(ConfigFactory.load()).resolve();
   }
 
-  /** A node of one joins itself; waits until it is Up so sharding can place accounts at once. */
-  private void joinSelf() {
+  /**
+   * Joins the cluster: a node without seeds joins itself, others join through their seeds. Waits
+   * until this node is Up, so sharding can place accounts at once.
+   */
+  private void joinCluster() {
     Cluster cluster = Cluster.get(system);
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    if (config.cluster().seeds().isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (cluster.selfMember().status() != MemberStatus.up()) {
       if (System.nanoTime() > deadline) {
@@ -342,6 +438,23 @@ public final class Server implements AutoCloseable {
         throw new IllegalStateException("interrupted while starting", e);
       }
     }
+  }
+
+  private static void waitUntil(java.util.function.BooleanSupplier done, Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** The latest picture of the cluster (members, status, load). */
+  public ClusterView.Snapshot cluster() {
+    return clusterView.get();
   }
 
   public ServerConfig config() {
@@ -381,19 +494,42 @@ public final class Server implements AutoCloseable {
     return system;
   }
 
-  /** Ends every session with system-shutdown, then stops everything in reverse order. */
+  /**
+   * Drains and stops the node: no new connections; every client is told to reconnect to the least
+   * loaded other node ({@code <see-other-host/>}) or, with none, that the server shuts down; their
+   * unacknowledged messages go back to their accounts; then the node leaves the cluster, handing
+   * its accounts' actors to the other nodes, and everything else stops in reverse order.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    accepting = false;
+    if (c2s != null) {
+      c2s.close();
+    }
     if (sessions != null) {
-      sessions.tell(new C2sSessions.Shutdown());
-      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (metrics.connections() > 0 && System.nanoTime() < deadline) {
-        try {
-          Thread.sleep(20);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
+      Optional<NodeInfo> other = clusterView.get().leastLoadedOther();
+      sessions.tell(
+          other.isPresent()
+              ? new C2sSessions.Shutdown(
+                  StreamErrorCondition.SEE_OTHER_HOST,
+                  other.get().c2sHost() + ":" + other.get().c2sPort())
+              : new C2sSessions.Shutdown(
+                  StreamErrorCondition.SYSTEM_SHUTDOWN, "the server is shutting down"));
+      waitUntil(() -> metrics.connections() == 0, Duration.ofSeconds(5));
+    }
+    if (system != null) {
+      // leave the cluster: sharding hands this node's accounts over before the system stops
+      try {
+        CoordinatedShutdown.get(system)
+            .runAll(CoordinatedShutdown.clusterLeavingReason())
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("leaving the cluster did not finish cleanly", e);
       }
     }
     for (int i = resources.size() - 1; i >= 0; i--) {
@@ -411,5 +547,11 @@ public final class Server implements AutoCloseable {
         LOG.warn("actor system did not stop in time", e);
       }
     }
+    stopped.complete(null);
+  }
+
+  /** Completes once the node has stopped, whoever stopped it (a signal, {@code cluster leave}). */
+  public CompletableFuture<Void> whenStopped() {
+    return stopped;
   }
 }

@@ -70,7 +70,7 @@ public final class Jid {
     if (local.isEmpty()) {
       throw new InvalidJidException("empty localpart");
     }
-    String n = Normalizer.normalize(local, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+    String n = nfc(local).toLowerCase(Locale.ROOT);
     for (int i = 0; i < n.length(); i++) {
       char c = n.charAt(i);
       if (c <= 0x20
@@ -97,7 +97,7 @@ public final class Jid {
       throw new InvalidJidException("empty domainpart");
     }
     String d = domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
-    d = Normalizer.normalize(d, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+    d = nfc(d).toLowerCase(Locale.ROOT);
     if (d.isEmpty()) {
       throw new InvalidJidException("empty domainpart");
     }
@@ -136,7 +136,7 @@ public final class Jid {
     if (resource.isEmpty()) {
       throw new InvalidJidException("empty resourcepart");
     }
-    String r = Normalizer.normalize(resource, Normalizer.Form.NFC);
+    String r = nfc(resource);
     for (int i = 0; i < r.length(); i++) {
       if (Character.isISOControl(r.charAt(i))) {
         throw new InvalidJidException("resourcepart contains a control character");
@@ -146,9 +146,21 @@ public final class Jid {
     return r;
   }
 
+  /** NFC, skipped for pure ASCII, which every stanza address on the hot path usually is. */
+  private static String nfc(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      if (s.charAt(i) >= 0x80) {
+        return Normalizer.normalize(s, Normalizer.Form.NFC);
+      }
+    }
+    return s;
+  }
+
   private static void checkLength(String part, String what) {
+    // a UTF-8 byte count can only exceed the limit if a third of the chars could
     if (part.length() > MAX_PART_BYTES
-        || part.getBytes(StandardCharsets.UTF_8).length > MAX_PART_BYTES) {
+        || part.length() * 3 > MAX_PART_BYTES
+            && part.getBytes(StandardCharsets.UTF_8).length > MAX_PART_BYTES) {
       throw new InvalidJidException(what + " longer than 1023 bytes");
     }
   }

@@ -35,9 +35,18 @@ public enum StreamErrorCondition {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
-  /** {@code <stream:error>} with this condition and optional text. */
+  /**
+   * {@code <stream:error>} with this condition and optional text. For {@code see-other-host} the
+   * text is the host (and port) the client should use, carried inside the condition element as RFC
+   * 6120 4.9.3.19 requires.
+   */
   public String toXml(String text) {
     StringBuilder sb = new StringBuilder(160);
+    if (this == SEE_OTHER_HOST && text != null) {
+      sb.append("<stream:error><see-other-host xmlns='").append(Namespaces.STREAMS).append("'>");
+      XmlWriter.escapeText(text, sb);
+      return sb.append("</see-other-host></stream:error>").toString();
+    }
     sb.append("<stream:error><")
         .append(elementName())
         .append(" xmlns='")

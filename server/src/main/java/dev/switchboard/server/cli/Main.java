@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Switchboard XMPP server",
-    subcommands = {StartCommand.class, AccountCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      StartCommand.class,
+      AccountCommand.class,
+      ClusterCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));

@@ -2,10 +2,16 @@ package dev.switchboard.server.cli;
 
 import dev.switchboard.server.Server;
 import dev.switchboard.server.config.ServerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,6 +49,39 @@ public final class StartCommand implements Callable<Integer> {
       description = "Allow authentication without TLS; for loopback benchmarks only")
   boolean noRequireTls;
 
+  @Option(
+      names = "--node",
+      paramLabel = "NAME",
+      description = "This node's name (cluster.node-name)")
+  String node;
+
+  @Option(
+      names = "--cluster-port",
+      paramLabel = "PORT",
+      description = "Cluster (Artery TCP) port (cluster.port)")
+  Integer clusterPort;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "HOST:PORT",
+      description = "A seed node to join; repeat for several (cluster.seeds)")
+  List<String> seeds = new ArrayList<>();
+
+  @Option(
+      names = "--db-url",
+      paramLabel = "URL",
+      description = "JDBC URL, e.g. jdbc:postgresql://host/db (database.url)")
+  String dbUrl;
+
+  @Option(names = "--db-user", paramLabel = "USER", description = "Database user (database.user)")
+  String dbUser;
+
+  @Option(
+      names = "--db-password-file",
+      paramLabel = "FILE",
+      description = "File holding the database password (database.password)")
+  Path dbPasswordFile;
+
   @Override
   public Integer call() throws InterruptedException {
     Map<String, String> o = new LinkedHashMap<>();
@@ -61,19 +100,47 @@ public final class StartCommand implements Callable<Integer> {
     if (noRequireTls) {
       o.put("c2s.require-tls", "false");
     }
+    if (node != null) {
+      o.put("cluster.node-name", ConfigOptions.quote(node));
+    }
+    if (clusterPort != null) {
+      o.put("cluster.port", clusterPort.toString());
+    }
+    if (!seeds.isEmpty()) {
+      o.put(
+          "cluster.seeds",
+          seeds.stream().map(ConfigOptions::quote).collect(Collectors.joining(",", "[", "]")));
+    }
+    if (dbUrl != null) {
+      o.put("database.url", ConfigOptions.quote(dbUrl));
+    }
+    if (dbUser != null) {
+      o.put("database.user", ConfigOptions.quote(dbUser));
+    }
+    if (dbPasswordFile != null) {
+      try {
+        o.put("database.password", ConfigOptions.quote(Files.readString(dbPasswordFile).strip()));
+      } catch (IOException e) {
+        throw new UserError(
+            "cannot read --db-password-file " + dbPasswordFile + ": " + e.getMessage());
+      }
+    }
     ServerConfig config = options.load(o);
     Server server = Server.start(config);
-    CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   System.out.println("Switchboard stopping");
                   server.close();
-                  stopped.countDown();
                 },
                 "switchboard-shutdown"));
-    stopped.await();
+    try {
+      server.whenStopped().get();
+    } catch (ExecutionException e) {
+      return 1;
+    }
+    System.out.println("Switchboard stopped");
     return 0;
   }
 }

@@ -54,7 +54,10 @@ public final class ConfigLoader {
       }
     }
     for (Map.Entry<String, String> o : overrides.entrySet()) {
-      String key = o.getKey().startsWith(ROOT + ".") ? o.getKey() : ROOT + "." + o.getKey();
+      String key =
+          o.getKey().startsWith(ROOT + ".") || o.getKey().startsWith("pekko.")
+              ? o.getKey()
+              : ROOT + "." + o.getKey();
       user = parseOverride(key, o.getValue()).withFallback(user);
     }
     checkKnownKeys(user, defaults);

@@ -23,6 +23,7 @@ public record ServerConfig(
     boolean allowRegistration,
     ConflictPolicy onConflict,
     Database database,
+    Cluster cluster,
     Config raw) {
 
   public ServerConfig {
@@ -136,6 +137,54 @@ public record ServerConfig(
     }
   }
 
+  /**
+   * Cluster membership (Pekko Cluster over Artery TCP).
+   *
+   * @param nodeName this node's name in {@code cluster status}; empty means host:port
+   * @param seeds seed nodes as host:port; empty means this node forms a cluster of its own
+   */
+  public record Cluster(
+      String nodeName,
+      String host,
+      int port,
+      List<String> seeds,
+      Duration stableAfter,
+      int redirectAbove,
+      String publicHost) {
+    public Cluster {
+      if (redirectAbove < 0) {
+        throw new ConfigError("switchboard.cluster.redirect-above: must be 0 or more");
+      }
+      checkPort("switchboard.cluster.port", port, true);
+      for (String seed : seeds) {
+        int colon = seed.lastIndexOf(':');
+        boolean ok = colon > 0;
+        if (ok) {
+          try {
+            int p = Integer.parseInt(seed.substring(colon + 1));
+            ok = p > 0 && p <= 65535;
+          } catch (NumberFormatException e) {
+            ok = false;
+          }
+        }
+        if (!ok) {
+          throw new ConfigError("switchboard.cluster.seeds: '" + seed + "' is not host:port");
+        }
+      }
+      if (!seeds.isEmpty() && port == 0) {
+        throw new ConfigError(
+            "switchboard.cluster.port: a node that joins seeds needs a fixed port, not 0");
+      }
+      checkPositive("switchboard.cluster.stable-after", stableAfter);
+      seeds = List.copyOf(seeds);
+    }
+
+    /** The host clients are sent to when redirected here. */
+    public String clientHost() {
+      return publicHost.isEmpty() ? host : publicHost;
+    }
+  }
+
   /** The JDBC URL to use: the configured one, or SQLite in the data directory. */
   public String jdbcUrl() {
     return database.url().isEmpty()
@@ -173,6 +222,14 @@ public record ServerConfig(
             s.getString("database.password"),
             s.getInt("database.pool-size"),
             s.getInt("database.max-batch")),
+        new Cluster(
+            s.getString("cluster.node-name"),
+            s.getString("cluster.host"),
+            s.getInt("cluster.port"),
+            s.getStringList("cluster.seeds"),
+            s.getDuration("cluster.stable-after"),
+            s.getInt("cluster.redirect-above"),
+            s.getString("cluster.public-host")),
         c);
   }
 

@@ -25,11 +25,11 @@ public final class HttpRoutes {
   public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
   private static final HttpReply NOT_FOUND = HttpReply.text(404, "not found\n");
-  private static final HttpReply NOT_ALLOWED =
-      HttpReply.text(405, "method not allowed\n").withHeader("Allow", "GET, HEAD");
   private static final HttpReply BAD_TARGET = HttpReply.text(400, "bad request target\n");
 
   private final ConcurrentMap<String, Function<HttpRequest, HttpReply>> gets =
+      new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Function<HttpRequest, HttpReply>> posts =
       new ConcurrentHashMap<>();
 
   /** Routes with the built-in {@code GET /metrics} and {@code GET /health}. */
@@ -62,19 +62,46 @@ public final class HttpRoutes {
     return this;
   }
 
+  /**
+   * Adds a {@code POST} route (administrative actions).
+   *
+   * @throws IllegalStateException if the path already has one
+   */
+  public HttpRoutes post(String path, Function<HttpRequest, HttpReply> handler) {
+    if (!path.startsWith("/")) {
+      throw new IllegalArgumentException("a route path starts with '/': " + path);
+    }
+    Objects.requireNonNull(handler);
+    if (posts.putIfAbsent(path, handler) != null) {
+      throw new IllegalStateException("POST " + path + " is already routed");
+    }
+    return this;
+  }
+
   /** The reply for a request; handler exceptions propagate to the caller. */
   HttpReply dispatch(HttpRequest request) {
     String path = pathOf(request.uri());
     if (path == null) {
       return BAD_TARGET;
     }
-    Function<HttpRequest, HttpReply> handler = gets.get(path);
-    if (handler == null) {
-      return NOT_FOUND;
-    }
     HttpMethod method = request.method();
-    if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
-      return NOT_ALLOWED;
+    Function<HttpRequest, HttpReply> get = gets.get(path);
+    Function<HttpRequest, HttpReply> post = posts.get(path);
+    Function<HttpRequest, HttpReply> handler;
+    if (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)) {
+      handler = get;
+    } else if (method.equals(HttpMethod.POST)) {
+      handler = post;
+    } else {
+      handler = null;
+    }
+    if (handler == null) {
+      if (get == null && post == null) {
+        return NOT_FOUND;
+      }
+      String allow =
+          get != null && post != null ? "GET, HEAD, POST" : get != null ? "GET, HEAD" : "POST";
+      return HttpReply.text(405, "method not allowed\n").withHeader("Allow", allow);
     }
     return Objects.requireNonNull(handler.apply(request), "a route returned no reply");
   }

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.switchboard.server.config.ConfigError;
 import dev.switchboard.server.hook.Hooks;
 import dev.switchboard.server.iq.ServerIqs;
+import dev.switchboard.server.session.SessionFilter;
 import dev.switchboard.server.user.AccountIqHandler;
 import dev.switchboard.server.user.UserFeature;
 import dev.switchboard.xmpp.Element;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Starts modules in dependency order and gathers their registrations into the kernel's tables.
@@ -32,6 +34,7 @@ public final class ModuleRegistry implements DiscoFeatures {
   private final List<Element> preAuthFeatures = new ArrayList<>();
   private final Map<String, PreAuthIqHandler> preAuthIqs = new LinkedHashMap<>();
   private final List<Element> postAuthFeatures = new ArrayList<>();
+  private final Map<String, Supplier<SessionFilter>> sessionFilters = new LinkedHashMap<>();
   private final List<Runnable> undo = new ArrayList<>();
   private final List<Module> started = new ArrayList<>();
 
@@ -105,6 +108,13 @@ public final class ModuleRegistry implements DiscoFeatures {
     preAuthFeatures.addAll(r.preAuthFeatures());
     preAuthIqs.putAll(r.preAuthIqs());
     postAuthFeatures.addAll(r.postAuthFeatures());
+    r.sessionFilters()
+        .forEach(
+            (ns, f) -> {
+              if (sessionFilters.putIfAbsent(ns, f) != null) {
+                throw new IllegalStateException("two session filters for " + ns);
+              }
+            });
   }
 
   private <E> Runnable register(Registrations.HookRegistration<E> h) {
@@ -147,6 +157,11 @@ public final class ModuleRegistry implements DiscoFeatures {
 
   public List<Element> postAuthFeatures() {
     return Collections.unmodifiableList(postAuthFeatures);
+  }
+
+  /** Per-session filter factories by the nonza namespace that drives them. */
+  public Map<String, Supplier<SessionFilter>> sessionFilters() {
+    return Collections.unmodifiableMap(sessionFilters);
   }
 
   /** Removes every registration the modules made. */

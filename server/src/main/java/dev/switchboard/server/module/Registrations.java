@@ -3,6 +3,7 @@ package dev.switchboard.server.module;
 import dev.switchboard.server.hook.HookHandler;
 import dev.switchboard.server.hook.HookKey;
 import dev.switchboard.server.iq.IqHandler;
+import dev.switchboard.server.session.SessionFilter;
 import dev.switchboard.server.user.AccountIqHandler;
 import dev.switchboard.server.user.UserFeature;
 import dev.switchboard.xmpp.Element;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** A module's wiring, as data. Built with {@link #builder()}. */
 public record Registrations(
@@ -21,7 +23,8 @@ public record Registrations(
     List<HookRegistration<?>> hooks,
     List<Element> preAuthFeatures,
     Map<String, PreAuthIqHandler> preAuthIqs,
-    List<Element> postAuthFeatures) {
+    List<Element> postAuthFeatures,
+    Map<String, Supplier<SessionFilter>> sessionFilters) {
 
   /** One hook handler with its priority (low runs first). */
   public record HookRegistration<E>(HookKey<E> key, int priority, HookHandler<E> handler) {}
@@ -45,6 +48,7 @@ public record Registrations(
     private final List<Element> preAuthFeatures = new ArrayList<>();
     private final Map<String, PreAuthIqHandler> preAuthIqs = new LinkedHashMap<>();
     private final List<Element> postAuthFeatures = new ArrayList<>();
+    private final Map<String, Supplier<SessionFilter>> sessionFilters = new LinkedHashMap<>();
 
     /** Handles IQs addressed to the server in this namespace; advertised in disco#info. */
     public Builder serverIq(String namespace, IqHandler h) {
@@ -95,6 +99,15 @@ public record Registrations(
       return this;
     }
 
+    /**
+     * Nonzas in {@code namespace} go to a per-session filter made by {@code factory}, which then
+     * sees every stanza that session writes (see {@link SessionFilter}).
+     */
+    public Builder sessionFilter(String namespace, Supplier<SessionFilter> factory) {
+      sessionFilters.put(namespace, factory);
+      return this;
+    }
+
     public Registrations build() {
       return new Registrations(
           Map.copyOf(serverIqs),
@@ -105,7 +118,8 @@ public record Registrations(
           List.copyOf(hooks),
           List.copyOf(preAuthFeatures),
           Map.copyOf(preAuthIqs),
-          List.copyOf(postAuthFeatures));
+          List.copyOf(postAuthFeatures),
+          Map.copyOf(sessionFilters));
     }
   }
 }

@@ -9,6 +9,7 @@ import dev.switchboard.server.stream.StreamMachine;
 import dev.switchboard.xmpp.Element;
 import io.netty.handler.ssl.SslContext;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
@@ -18,6 +19,7 @@ import java.util.function.Supplier;
  *
  * @param preAuthIqs answers IQs allowed before authentication (in-band registration); the flag says
  *     whether the stream is encrypted
+ * @param filters per-session filter factories, by the nonza namespace that drives them
  */
 public record C2sServices(
     ServerConfig config,
@@ -29,4 +31,6 @@ public record C2sServices(
     BiFunction<Element, Boolean, CompletionStage<Element>> preAuthIqs,
     Metrics metrics,
     Supplier<String> ids,
-    ResumableSessions resumable) {}
+    ResumableSessions resumable,
+    Supplier<Optional<String>> redirect,
+    Map<String, Supplier<SessionFilter>> filters) {}

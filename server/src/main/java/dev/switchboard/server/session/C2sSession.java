@@ -42,7 +42,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -58,6 +60,12 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * One client connection: an actor holding the stream machine's state, carrying out its actions, and
  * writing what the rest of the server delivers. It shares nothing with other sessions; if it
  * throws, its supervisor ends only this connection (with {@code internal-server-error}).
+ *
+ * <p>Nonzas: XEP-0198's are handled here; those in a namespace a module registered a {@link
+ * SessionFilter} for go to this session's instance of it (made on the first such nonza), which from
+ * then on may hold back stanzas on their way out (Client State Indication); any other nonza ends
+ * the stream with {@code unsupported-stanza-type}. The session keeps no field for any one such
+ * feature.
  */
 public final class C2sSession extends AbstractBehavior<SessionCommand> {
   /** Pending outbound bytes beyond which a client that does not read is cut off. */
@@ -75,6 +83,7 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
   private ConnectionSink sink;
   private final StreamMachine machine;
   private final StreamManagement sm = new StreamManagement();
+  private final Map<String, SessionFilter> filters = new LinkedHashMap<>();
   private final TimerScheduler<SessionCommand> timers;
   private boolean detached;
   private boolean handedOff;
@@ -172,6 +181,14 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
       case StreamInput.SaslStepped st when st.step() instanceof SaslStep.Failure ->
           services.metrics().loginFailed();
       default -> {}
+    }
+    if (m.input() instanceof StreamInput.Opened
+        && !state.authenticated()
+        && state.streamId() == null) {
+      var other = services.redirect().get();
+      if (other.isPresent()) {
+        return fail(StreamErrorCondition.SEE_OTHER_HOST, other.get()); // balancing the cluster
+      }
     }
     boolean stanza =
         m.input() instanceof StreamInput.Received r
@@ -323,7 +340,7 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
 
   private void nonza(Element e) {
     if (!StreamManagement.NS.equals(e.namespace())) {
-      failNow(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, e.name());
+      filterNonza(e);
       return;
     }
     switch (e.name()) {
@@ -336,6 +353,23 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
       }
       case "a" -> clientAck(e);
       default -> writeSmFailed("unexpected-request", null);
+    }
+  }
+
+  /** A nonza for a module's session filter; unknown namespaces end the stream. */
+  private void filterNonza(Element e) {
+    SessionFilter f = filters.get(e.namespace());
+    if (f == null) {
+      var factory = services.filters().get(e.namespace());
+      if (factory == null) {
+        failNow(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, e.name());
+        return;
+      }
+      f = factory.get();
+      filters.put(e.namespace(), f);
+    }
+    if (f.onNonza(e)) {
+      releaseHeld();
     }
   }
 
@@ -565,10 +599,43 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
   }
 
   /**
-   * Writes a stanza to the client. Every stanza after binding goes through here, so that XEP-0198
-   * counts exactly what the client counts.
+   * Writes a stanza to the client, unless a session filter holds it back; then first whatever the
+   * filters held. Every stanza after binding goes through here.
    */
   private void sendStanza(Element stanza, String receipt) {
+    if (!filters.isEmpty()) {
+      if (receipt == null) {
+        for (SessionFilter f : filters.values()) {
+          if (f.decide(stanza) == SessionFilter.Outbound.HOLD) {
+            return;
+          }
+        }
+      }
+      releaseHeld();
+      if (closing) {
+        return;
+      }
+    }
+    transmit(stanza, receipt);
+  }
+
+  /** Writes what the session filters held, in order. */
+  private void releaseHeld() {
+    for (SessionFilter f : filters.values()) {
+      for (Element held : f.flush()) {
+        if (closing) {
+          return;
+        }
+        transmit(held, null);
+      }
+    }
+  }
+
+  /**
+   * Writes a stanza to the client now: the one place that does, so that XEP-0198 counts exactly
+   * what the client counts (a held stanza counts once it is written).
+   */
+  private void transmit(Element stanza, String receipt) {
     if (sm.enabled()) {
       if (sm.unackedCount() >= MAX_UNACKED) {
         failNow(StreamErrorCondition.POLICY_VIOLATION, "too many unacknowledged stanzas");

@@ -4,6 +4,7 @@ import dev.switchboard.server.metrics.Metrics;
 import dev.switchboard.server.transport.XmppStreamHandler;
 import dev.switchboard.xmpp.StreamErrorCondition;
 import io.netty.channel.Channel;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.ChildFailed;
@@ -18,14 +19,17 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  */
 public final class C2sSessions {
   /** The supervisor's protocol. */
-  public sealed interface Command {}
+  public sealed interface Command extends NoSerializationVerificationNeeded {}
 
   /** A connection was accepted; start its session. */
   public record Accept(Channel channel, XmppStreamHandler reader, boolean directTls)
       implements Command {}
 
-  /** Ask every session to end with {@code system-shutdown}. */
-  public record Shutdown() implements Command {}
+  /**
+   * Ask every session to end its stream with this error: {@code system-shutdown}, or {@code
+   * see-other-host} with the host to use (when the node drains before leaving a cluster).
+   */
+  public record Shutdown(StreamErrorCondition condition, String text) implements Command {}
 
   private C2sSessions() {}
 
@@ -55,10 +59,7 @@ public final class C2sSessions {
                           .forEach(
                               c ->
                                   c.unsafeUpcast()
-                                      .tell(
-                                          new SessionCommand.Terminate(
-                                              StreamErrorCondition.SYSTEM_SHUTDOWN,
-                                              "the server is shutting down")));
+                                      .tell(new SessionCommand.Terminate(s.condition(), s.text())));
                       return Behaviors.same();
                     })
                 .onSignal(

@@ -1,13 +1,27 @@
 package dev.switchboard.server.session;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.switchboard.server.cluster.CborSerializable;
 import dev.switchboard.server.stream.StreamInput;
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.StreamErrorCondition;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 
-/** The protocol of a client session actor. */
-public sealed interface SessionCommand {
+/**
+ * The protocol of a client session actor. Commands other actors send may cross nodes (serialized as
+ * CBOR); those only the session's own connection or timers send are marked local.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "@type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = SessionCommand.Deliver.class, name = "deliver"),
+  @JsonSubTypes.Type(value = SessionCommand.Handled.class, name = "handled"),
+  @JsonSubTypes.Type(value = SessionCommand.Terminate.class, name = "terminate"),
+  @JsonSubTypes.Type(value = SessionCommand.InjectFailure.class, name = "inject-failure")
+})
+public sealed interface SessionCommand extends CborSerializable {
   /** Something the connection produced (a stream header, an element, a parse error...). */
-  record Input(StreamInput input) implements SessionCommand {}
+  record Input(StreamInput input) implements SessionCommand, NoSerializationVerificationNeeded {}
 
   /**
    * A stanza for this client: write it out. A non-null {@code receipt} goes back to the account's
@@ -23,13 +37,13 @@ public sealed interface SessionCommand {
   record Handled(long seq) implements SessionCommand {}
 
   /** The TCP connection is gone. */
-  record ConnectionClosed() implements SessionCommand {}
+  record ConnectionClosed() implements SessionCommand, NoSerializationVerificationNeeded {}
 
   /** Nothing arrived for the idle timeout. */
-  record IdleTimeout() implements SessionCommand {}
+  record IdleTimeout() implements SessionCommand, NoSerializationVerificationNeeded {}
 
   /** The client did not finish binding in time. */
-  record HandshakeTimeout() implements SessionCommand {}
+  record HandshakeTimeout() implements SessionCommand, NoSerializationVerificationNeeded {}
 
   /** End the stream with this error (another login took the resource, shutdown, admin kick). */
   record Terminate(StreamErrorCondition condition, String text) implements SessionCommand {}
@@ -42,10 +56,10 @@ public sealed interface SessionCommand {
 
   /** The account's user actor answered a bind or rebind request. */
   record BindAnswered(dev.switchboard.server.user.UserActor.BindResult result)
-      implements SessionCommand {}
+      implements SessionCommand, NoSerializationVerificationNeeded {}
 
   /** The account's user actor stopped (crashed or moved); register again with its successor. */
-  record OwnerLost() implements SessionCommand {}
+  record OwnerLost() implements SessionCommand, NoSerializationVerificationNeeded {}
 
   /**
    * XEP-0198 resumption: a new connection, authenticated as {@code username}, asks this (detached)
@@ -57,17 +71,18 @@ public sealed interface SessionCommand {
       String username,
       long h,
       org.apache.pekko.actor.typed.ActorRef<SessionCommand> replyTo)
-      implements SessionCommand {}
+      implements SessionCommand, NoSerializationVerificationNeeded {}
 
   /** The answer to {@link TakeOver}: taken over, or refused with the handled count if known. */
-  record TakeOverAnswer(boolean ok, Long h, String reason) implements SessionCommand {}
+  record TakeOverAnswer(boolean ok, Long h, String reason)
+      implements SessionCommand, NoSerializationVerificationNeeded {}
 
   /** A detached resumable session waited long enough. */
-  record ResumeTimeout() implements SessionCommand {}
+  record ResumeTimeout() implements SessionCommand, NoSerializationVerificationNeeded {}
 
   /** Time to ask the client for an acknowledgement of what it was sent. */
-  record RequestAck() implements SessionCommand {}
+  record RequestAck() implements SessionCommand, NoSerializationVerificationNeeded {}
 
   /** The result of asynchronous work the session started, to be run on its thread. */
-  record Continue(Runnable work) implements SessionCommand {}
+  record Continue(Runnable work) implements SessionCommand, NoSerializationVerificationNeeded {}
 }

@@ -7,9 +7,23 @@ import java.util.List;
 /** Writes that must commit before a message is passed on (archive rows, offline rows). */
 public final class Durable {
   private final List<GroupCommitter.Write> writes = new ArrayList<>(2);
+  private volatile boolean dropped;
 
   public void add(GroupCommitter.Write write) {
     writes.add(write);
+  }
+
+  /**
+   * Called by a write (on the commit thread) that found the message was already handled: the
+   * message is then acknowledged but not passed on.
+   */
+  public void drop() {
+    dropped = true;
+  }
+
+  /** Read after the writes committed. */
+  boolean dropped() {
+    return dropped;
   }
 
   public boolean isEmpty() {

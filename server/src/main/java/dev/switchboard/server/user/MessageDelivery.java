@@ -105,6 +105,10 @@ final class MessageDelivery {
             Ack.confirm(ack);
             return;
           }
+          if (d.dropped()) {
+            Ack.confirm(ack); // a resend of a message already passed on
+            return;
+          }
           services.router().route(out, ack);
         });
   }
@@ -230,14 +234,16 @@ final class MessageDelivery {
    * Stanzas an ending session wrote but its client never acknowledged: messages go to another
    * available resource or to storage (they are archived already; one that came from storage and
    * still carries its receipt is still stored); IQ requests get service-unavailable (XEP-0198
-   * section 4); presence is dropped, it will be sent afresh.
+   * section 4); presence is dropped, it will be sent afresh. Messages from the account's own bare
+   * JID are copies made for that one session (carbons, archive query results, PEP events): the
+   * other sessions had their own, so they are dropped too.
    */
   void undelivered(List<Delivery> stanzas) {
     for (Delivery d : stanzas) {
       Element s = d.stanza();
       switch (s.name()) {
         case "message" -> {
-          if (!typeOf(s).equals("error")) {
+          if (!typeOf(s).equals("error") && !ctx.jid().toString().equals(s.attr("from"))) {
             redeliver(s, d.receipt());
           }
         }

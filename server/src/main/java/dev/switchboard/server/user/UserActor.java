@@ -1,5 +1,6 @@
 package dev.switchboard.server.user;
 
+import dev.switchboard.server.cluster.CborSerializable;
 import dev.switchboard.server.config.ServerConfig.ConflictPolicy;
 import dev.switchboard.server.iq.Iq;
 import dev.switchboard.server.session.SessionCommand;
@@ -22,6 +23,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -49,7 +51,7 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
   private static final Duration FAREWELL_GRACE = Duration.ofMillis(300);
 
   /** The user actor's protocol. */
-  public sealed interface Command {}
+  public sealed interface Command extends CborSerializable {}
 
   /**
    * A stanza addressed to this account, from anywhere; {@code ack}, if any, is told when it is
@@ -91,7 +93,7 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
       implements Command {}
 
   /** The outcome of {@link Bind} or {@link Rebind}; {@code owner} is the actor to watch. */
-  public sealed interface BindResult {
+  public sealed interface BindResult extends CborSerializable {
     record Bound(Jid jid, ActorRef<Command> owner) implements BindResult {}
 
     record Refused(StanzaErrorCondition condition) implements BindResult {}
@@ -120,18 +122,20 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
   public record Stop() implements Command {}
 
   private record SessionGone(String resource, ActorRef<SessionCommand> session)
-      implements Command {}
+      implements Command, NoSerializationVerificationNeeded {}
 
-  private record Loaded(LoadedState state, Throwable error) implements Command {}
+  private record Loaded(LoadedState state, Throwable error)
+      implements Command, NoSerializationVerificationNeeded {}
 
   private record IoDone(Object value, Throwable error, BiConsumer<Object, Throwable> then)
-      implements Command {}
+      implements Command, NoSerializationVerificationNeeded {}
 
-  private record IdleCheck() implements Command {}
+  private record IdleCheck() implements Command, NoSerializationVerificationNeeded {}
 
-  private record CommitDone(long ticket) implements Command {}
+  private record CommitDone(long ticket) implements Command, NoSerializationVerificationNeeded {}
 
-  private record FlushDone(String resource, List<Delivery> deliveries) implements Command {}
+  private record FlushDone(String resource, List<Delivery> deliveries)
+      implements Command, NoSerializationVerificationNeeded {}
 
   private final UserServices services;
   private final Jid jid;

@@ -21,6 +21,7 @@ final class Peer implements AutoCloseable {
 
   private final ScriptedClient client;
   private final List<Element> backlog = new ArrayList<>();
+  private int stanzasRead;
   final Jid jid;
 
   private Peer(ScriptedClient client, Jid jid) {
@@ -85,11 +86,39 @@ final class Peer implements AutoCloseable {
 
   private Element read(String what) throws Exception {
     try {
-      return client.next();
+      Element e = client.next();
+      if (Namespaces.CLIENT.equals(e.namespace())) {
+        stanzasRead++;
+      }
+      return e;
     } catch (AssertionError e) {
       throw new AssertionError(
           jid + " did not get " + what + " (" + e.getMessage() + "); got instead: " + backlog, e);
     }
+  }
+
+  /**
+   * Everything kept and read before the first new element that matches, in the order it arrived,
+   * and forgets it; the match itself is consumed. Sends nothing, so it serves where a {@link #sync}
+   * ping would disturb what is tested.
+   */
+  List<Element> until(String what, Predicate<Element> match) throws Exception {
+    List<Element> seen = new ArrayList<>(backlog);
+    backlog.clear();
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      Element e = read(what);
+      if (match.test(e)) {
+        return seen;
+      }
+      seen.add(e);
+    }
+    throw new AssertionError(jid + " did not get " + what + "; got instead: " + seen);
+  }
+
+  /** Stanzas (not nonzas) read from the server since login, for XEP-0198 counts. */
+  int stanzasRead() {
+    return stanzasRead;
   }
 
   /**

@@ -50,7 +50,8 @@ class ServiceDiscoveryTest {
             "urn:xmpp:ping",
             "jabber:iq:version",
             "jabber:iq:register",
-            "msgoffline");
+            "msgoffline",
+            "urn:xmpp:carbons:2");
   }
 
   @Test
@@ -62,7 +63,11 @@ class ServiceDiscoveryTest {
         .anySatisfy(i -> assertThat(i.getCategory()).isEqualTo("account"));
     assertThat(info.getFeatures())
         .extracting(DiscoverInfo.Feature::getVar)
-        .contains("jabber:iq:roster", "urn:xmpp:ping", "http://jabber.org/protocol/disco#info");
+        .contains(
+            "jabber:iq:roster",
+            "urn:xmpp:ping",
+            "urn:xmpp:carbons:2",
+            "http://jabber.org/protocol/disco#info");
   }
 
   @Test

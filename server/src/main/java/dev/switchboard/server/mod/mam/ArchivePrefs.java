@@ -17,8 +17,11 @@ public record ArchivePrefs(String defaultMode, Set<Jid> always, Set<Jid> never) 
         && !defaultMode.equals("never")) {
       throw new IllegalArgumentException("default must be always, roster or never");
     }
-    always = Set.copyOf(always);
-    never = Set.copyOf(never);
+    // preferences match accounts: a JID given with a resource counts for its bare JID
+    always =
+        always.stream().map(Jid::toBare).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    never =
+        never.stream().map(Jid::toBare).collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 
   /** Whether a message with {@code with} (bare JID) is archived; {@code inRoster} for "roster". */

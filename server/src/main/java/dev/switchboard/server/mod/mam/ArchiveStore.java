@@ -27,6 +27,12 @@ public interface ArchiveStore {
    */
   ArchivePage query(Jid owner, ArchiveQuery q);
 
+  /**
+   * Whether the owner's archive already holds a message the owner sent with this XEP-0359
+   * origin-id: a client resending what the server had stored before the acknowledgement was lost.
+   */
+  boolean sentWithOriginId(Connection c, Jid owner, String originId) throws SQLException;
+
   ArchivePrefs prefs(Jid owner);
 
   void setPrefs(Jid owner, ArchivePrefs prefs);

@@ -32,6 +32,7 @@ public final class JdbcArchiveStore implements ArchiveStore {
 
   private final Database db;
   private final int maxPageSize;
+  private final ArchivePrefs defaults;
 
   public JdbcArchiveStore(Database db) {
     this(db, DEFAULT_MAX_PAGE_SIZE);
@@ -39,11 +40,17 @@ public final class JdbcArchiveStore implements ArchiveStore {
 
   /** A store whose pages hold at most {@code maxPageSize} messages, whatever a query asks. */
   public JdbcArchiveStore(Database db, int maxPageSize) {
+    this(db, maxPageSize, ArchivePrefs.DEFAULT);
+  }
+
+  /** As above; accounts that never set preferences get {@code defaults}. */
+  public JdbcArchiveStore(Database db, int maxPageSize, ArchivePrefs defaults) {
     if (maxPageSize < 1) {
       throw new IllegalArgumentException("maxPageSize must be at least 1");
     }
     this.db = db;
     this.maxPageSize = maxPageSize;
+    this.defaults = defaults;
   }
 
   // ---- writing ----
@@ -100,6 +107,21 @@ public final class JdbcArchiveStore implements ArchiveStore {
   }
 
   // ---- querying ----
+
+  @Override
+  public boolean sentWithOriginId(Connection c, Jid owner, String originId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT 1 FROM mam_messages WHERE domain = ? AND username = ? AND origin_id = ?"
+                + " AND outgoing = 1")) {
+      ps.setString(1, owner.domainPart());
+      ps.setString(2, owner.local());
+      ps.setString(3, originId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
 
   @Override
   public ArchivePage query(Jid owner, ArchiveQuery q) {
@@ -259,7 +281,7 @@ public final class JdbcArchiveStore implements ArchiveStore {
             }
           }
           if (mode == null) {
-            return ArchivePrefs.DEFAULT;
+            return defaults;
           }
           Set<Jid> always = new HashSet<>();
           Set<Jid> never = new HashSet<>();

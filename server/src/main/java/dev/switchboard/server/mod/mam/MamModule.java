@@ -12,14 +12,15 @@ import dev.switchboard.xmpp.StanzaErrorCondition;
 /**
  * Message Archive Management (XEP-0313 1.1.1, urn:xmpp:mam:2 with #extended): queries by with,
  * start, end, before-id, after-id and ids, paged with XEP-0059 in both directions, flipped pages,
- * archive metadata, and archiving preferences (XEP-0441). This module is the archive's query side;
- * messages are written by the message path, which asks {@link #prefs} whether to archive.
+ * archive metadata, and archiving preferences (XEP-0441). {@link MessageArchiver} writes every 1:1
+ * message into both parties' archives as it is routed, under those preferences.
  *
  * <p>Options: {@code max-page-size}, the most messages one page holds.
  */
 @Implements(spec = "XEP-0313", version = "1.1.1", note = "user archives; #extended")
 @Implements(spec = "XEP-0059", version = "1.0", note = "paging of archive queries")
 @Implements(spec = "XEP-0441", note = "archiving preferences")
+@Implements(spec = "XEP-0359", version = "0.7", note = "stanza-id in archive order, origin-id")
 public final class MamModule implements Module {
   public static final String NS = "urn:xmpp:mam:2";
   public static final String NS_EXTENDED = NS + "#extended";
@@ -29,19 +30,35 @@ public final class MamModule implements Module {
     return "mam";
   }
 
+  /** The "roster" archiving default needs the roster. */
+  @Override
+  public java.util.List<String> requires() {
+    return java.util.List.of("roster");
+  }
+
   @Override
   public Registrations start(ModuleContext ctx) {
     int maxPageSize = ctx.options().getInt("max-page-size");
     if (maxPageSize < 1) {
       throw new ConfigError("switchboard.modules.mam.max-page-size must be at least 1");
     }
-    ArchiveStore store = new JdbcArchiveStore(ctx.database(), maxPageSize);
+    String mode = ctx.options().getString("default-mode");
+    ArchivePrefs defaults;
+    try {
+      defaults = new ArchivePrefs(mode, java.util.Set.of(), java.util.Set.of());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError(
+          "switchboard.modules.mam.default-mode: '" + mode + "' is not always, roster or never");
+    }
+    ArchiveStore store = new JdbcArchiveStore(ctx.database(), maxPageSize, defaults);
     PrefsFeature prefs = new PrefsFeature(store, ctx.blocking());
     ArchiveQueries queries = new ArchiveQueries(store, ctx.blocking(), maxPageSize);
     return Registrations.builder()
         .accountIq(NS, (u, iq) -> handle(u, iq, queries, prefs))
         .accountFeature(NS_EXTENDED)
         .userFeature(prefs)
+        .userFeature(new MessageArchiver(store, new StanzaIds()))
+        .accountFeature(MessageArchiver.SID)
         .build();
   }
 

@@ -1,0 +1,109 @@
+package dev.switchboard.server.mod.carbons;
+
+import dev.switchboard.server.iq.Iq;
+import dev.switchboard.server.user.Durable;
+import dev.switchboard.server.user.SessionEntry;
+import dev.switchboard.server.user.StateKey;
+import dev.switchboard.server.user.UserContext;
+import dev.switchboard.server.user.UserFeature;
+import dev.switchboard.xmpp.Element;
+import dev.switchboard.xmpp.Jid;
+import dev.switchboard.xmpp.StanzaErrorCondition;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * XEP-0280 inside each account's user actor: which resources enabled carbons, and the copies of
+ * what the account sends and receives.
+ */
+final class CarbonsFeature implements UserFeature {
+  /** The resources of this account that enabled carbons. */
+  private static final StateKey<Set<String>> ENABLED = StateKey.named("carbons-enabled");
+
+  /**
+   * {@code <enable/>} or {@code <disable/>} (section 4, 5), from one of the account's resources.
+   */
+  void handleIq(UserContext ctx, Iq iq) {
+    Jid from = iq.from();
+    if (!from.toBare().equals(ctx.jid()) || !from.isFull()) {
+      ctx.route(iq.error(StanzaErrorCondition.FORBIDDEN));
+      return;
+    }
+    String op = iq.payload().name();
+    if (!iq.isSet() || !op.equals("enable") && !op.equals("disable")) {
+      ctx.route(iq.error(StanzaErrorCondition.BAD_REQUEST));
+      return;
+    }
+    if (ctx.session(from.resource()).isEmpty()) {
+      return; // the session ended meanwhile
+    }
+    if (op.equals("enable")) {
+      enabled(ctx).add(from.resource());
+    } else {
+      enabled(ctx).remove(from.resource());
+    }
+    ctx.route(iq.result());
+  }
+
+  private static Set<String> enabled(UserContext ctx) {
+    Set<String> s = ctx.get(ENABLED);
+    if (s == null) {
+      s = new HashSet<>();
+      ctx.put(ENABLED, s);
+    }
+    return s;
+  }
+
+  @Override
+  public void sessionEnded(UserContext ctx, SessionEntry ended, Element finalPresence) {
+    Set<String> s = ctx.get(ENABLED);
+    if (s != null) {
+      s.remove(ended.resource());
+    }
+  }
+
+  /** Sent carbons (section 6): to the account's other resources that enabled carbons. */
+  @Override
+  public Element sending(UserContext ctx, SessionEntry from, Element message, Durable durable) {
+    Jid to = Jid.tryParse(message.attr("to"));
+    // a message to the account itself reaches its resources as received carbons instead
+    if (to != null && !to.toBare().equals(ctx.jid()) && Carbons.eligible(message)) {
+      copy(ctx, "sent", message, List.of(from));
+    }
+    return message;
+  }
+
+  /**
+   * Received carbons (section 6): to every resource that enabled carbons and did not get the
+   * message itself, also when it was addressed to another resource's full JID.
+   */
+  @Override
+  public void delivered(UserContext ctx, Element message, List<SessionEntry> to) {
+    if (Carbons.eligible(message)) {
+      copy(ctx, "received", message, to);
+    }
+  }
+
+  private static void copy(
+      UserContext ctx, String direction, Element message, List<SessionEntry> except) {
+    Set<String> on = ctx.get(ENABLED);
+    if (on == null || on.isEmpty()) {
+      return;
+    }
+    for (SessionEntry s : ctx.sessions()) {
+      if (on.contains(s.resource()) && !contains(except, s)) {
+        ctx.deliver(s, Carbons.copy(direction, ctx.jid(), s.jid(), message));
+      }
+    }
+  }
+
+  private static boolean contains(List<SessionEntry> list, SessionEntry s) {
+    for (SessionEntry e : list) {
+      if (e.resource().equals(s.resource())) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

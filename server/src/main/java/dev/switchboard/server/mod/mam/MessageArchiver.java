@@ -1,0 +1,91 @@
+package dev.switchboard.server.mod.mam;
+
+import dev.switchboard.server.mod.roster.RosterModule;
+import dev.switchboard.server.user.Durable;
+import dev.switchboard.server.user.SessionEntry;
+import dev.switchboard.server.user.UserContext;
+import dev.switchboard.server.user.UserFeature;
+import dev.switchboard.xmpp.Element;
+import dev.switchboard.xmpp.Jid;
+import dev.switchboard.xmpp.MessageHints;
+import java.time.Instant;
+
+/**
+ * Archives every 1:1 message for both parties as it is routed: the sender's copy before it leaves
+ * the sender's user actor, the recipient's before delivery. Both writes join the group commit, so a
+ * message is acknowledged only once it is in the archives. The recipient's copy gets a XEP-0359
+ * stanza-id, in archive order; stanza-ids claiming to be ours that arrive from outside are removed
+ * first, as XEP-0359 asks. A message whose origin-id the sender's archive already holds is a resend
+ * after a lost acknowledgement, and is acknowledged without being passed on again.
+ */
+final class MessageArchiver implements UserFeature {
+  static final String SID = "urn:xmpp:sid:0";
+
+  private final ArchiveStore store;
+  private final StanzaIds ids;
+
+  MessageArchiver(ArchiveStore store, StanzaIds ids) {
+    this.store = store;
+    this.ids = ids;
+  }
+
+  /** Chat and normal messages with content, not marked for no permanent storage. */
+  static boolean archivable(Element m) {
+    return MessageHints.storable(m)
+        && !MessageHints.noPermanentStore(m)
+        && !m.hasChild("result", MamModule.NS)
+        && m.childIn("urn:xmpp:carbons:2") == null;
+  }
+
+  private static boolean archives(UserContext ctx, Jid with) {
+    return MamModule.prefs(ctx).archives(with, RosterModule.inRoster(ctx, with));
+  }
+
+  private static String originId(Element m) {
+    Element o = m.child("origin-id", SID);
+    return o == null ? null : o.attr("id");
+  }
+
+  @Override
+  public Element sending(UserContext ctx, SessionEntry from, Element message, Durable durable) {
+    Jid to = Jid.tryParse(message.attr("to"));
+    if (to == null || !archivable(message)) {
+      return message;
+    }
+    Jid with = to.toBare();
+    Jid owner = ctx.jid();
+    String originId = originId(message);
+    if (!archives(ctx, with)) {
+      return message;
+    }
+    ArchivedMessage row =
+        new ArchivedMessage(ids.next(), owner, with, true, Instant.now(), originId, message);
+    durable.add(
+        c -> {
+          if (originId != null && store.sentWithOriginId(c, owner, originId)) {
+            durable.drop();
+            return;
+          }
+          store.append(c, row);
+        });
+    return message;
+  }
+
+  @Override
+  public Element receiving(UserContext ctx, Element message, Durable durable) {
+    Jid owner = ctx.jid();
+    Element clean =
+        message.withoutChildren(
+            e -> e.is("stanza-id", SID) && owner.toString().equals(e.attr("by")));
+    Jid from = Jid.tryParse(clean.attr("from"));
+    if (from == null || !archivable(clean) || !archives(ctx, from.toBare())) {
+      return clean;
+    }
+    String id = ids.next();
+    ArchivedMessage row =
+        new ArchivedMessage(id, owner, from.toBare(), false, Instant.now(), originId(clean), clean);
+    durable.add(c -> store.append(c, row));
+    return clean.withChild(
+        Element.builder("stanza-id", SID).attr("id", id).attr("by", owner.toString()).build());
+  }
+}
