@@ -16,10 +16,12 @@ import java.util.TreeMap;
 /**
  * Checks what the devices received against what the server acknowledged.
  *
- * <p><b>Which devices must get a message.</b> A message sent to a bare JID must reach every device
- * of that account; one sent to a full JID must reach that device (the others may see it too, in
- * their archive: those receptions are counted as <em>extra</em>, not required). Only devices that
- * came back at the end count (reconnected and completed a final catch-up); the others are listed.
+ * <p><b>Which devices must get a message.</b> Every device of the recipient account, when the
+ * devices use carbons (XEP-0280: a device sees messages to its siblings' full JIDs as carbons, and
+ * in its archive). Without carbons, a message sent to a bare JID must reach every device of that
+ * account and one sent to a full JID only that device (the others may see it in their archive: such
+ * receptions are counted as <em>extra</em>, not required). Only devices that came back at the end
+ * count (reconnected and completed a final catch-up); the others are listed.
  *
  * <p><b>Counts.</b>
  *
@@ -80,6 +82,7 @@ public final class DeliveryChecker {
       long lost,
       long live,
       long delayed,
+      long carbon,
       long mam,
       long duplicates,
       long outOfOrder) {}
@@ -136,14 +139,15 @@ public final class DeliveryChecker {
       for (DeviceCounts d : devices) {
         b.append(
             String.format(
-                "  %-14s expected %6d delivered %6d lost %4d (live %d, offline %d, archive %d)"
-                    + " duplicates %d out-of-order %d%n",
+                "  %-14s expected %6d delivered %6d lost %4d (first came live %d, offline %d,"
+                    + " carbon %d, archive %d) duplicates %d out-of-order %d%n",
                 d.name(),
                 d.expected(),
                 d.delivered(),
                 d.lost(),
                 d.live(),
                 d.delayed(),
+                d.carbon(),
                 d.mam(),
                 d.duplicates(),
                 d.outOfOrder()));
@@ -167,9 +171,14 @@ public final class DeliveryChecker {
    * Checks the devices' receptions against the ledger.
    *
    * @param archives each user's archive, or an empty map if it was not read
+   * @param everyDevice every device of an account must get every message to it, also one sent to
+   *     another device's full JID (the devices use carbons); else only that device must
    */
   public static Report check(
-      Ledger ledger, Collection<DeviceState> devices, Map<String, Archive> archives) {
+      Ledger ledger,
+      Collection<DeviceState> devices,
+      Map<String, Archive> archives,
+      boolean everyDevice) {
     List<String> details = new ArrayList<>();
     Map<String, DeviceState> byName = new LinkedHashMap<>();
     Map<String, List<DeviceState>> byUser = new LinkedHashMap<>();
@@ -210,7 +219,7 @@ public final class DeliveryChecker {
       sent++;
       Key key = new Key(s.sender(), s.seq());
       List<DeviceState> targets =
-          s.toResource() == null
+          s.toResource() == null || everyDevice
               ? byUser.getOrDefault(s.toUser(), List.of())
               : List.of(byName.get(s.toUser() + "/" + s.toResource()));
       if (!f.acked()) {
@@ -282,6 +291,7 @@ public final class DeliveryChecker {
       long live = 0;
       long delayed = 0;
       long mam = 0;
+      long carbon = 0;
       for (Map.Entry<Key, List<Reception>> e : m.entrySet()) {
         Set<String> distinct = new HashSet<>();
         int noId = 0;
@@ -306,6 +316,7 @@ public final class DeliveryChecker {
         switch (first(e.getValue()).via()) {
           case LIVE -> live++;
           case DELAYED -> delayed++;
+          case CARBON -> carbon++;
           case MAM -> mam++;
         }
       }
@@ -314,7 +325,8 @@ public final class DeliveryChecker {
       outOfOrder += order;
       inversions += outOfOrder(d, m, details, true);
       long[] c = perDevice.getOrDefault(d.name(), new long[3]);
-      counts.add(new DeviceCounts(d.name(), c[0], c[1], c[2], live, delayed, mam, dDup, order));
+      counts.add(
+          new DeviceCounts(d.name(), c[0], c[1], c[2], live, delayed, carbon, mam, dDup, order));
     }
     return new Report(
         sent,

@@ -12,6 +12,7 @@ import org.jivesoftware.smack.SmackConfiguration;
 import org.jivesoftware.smack.XMPPException.XMPPErrorException;
 import org.jivesoftware.smack.filter.StanzaTypeFilter;
 import org.jivesoftware.smack.packet.ExtensionElement;
+import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.StandardExtensionElement;
 import org.jivesoftware.smack.packet.Stanza;
@@ -20,6 +21,7 @@ import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+import org.jivesoftware.smackx.carbons.packet.CarbonExtension;
 import org.jivesoftware.smackx.mam.element.MamElements.MamResultExtension;
 import org.jivesoftware.smackx.sid.element.OriginIdElement;
 import org.jivesoftware.smackx.sid.element.StanzaIdElement;
@@ -36,7 +38,9 @@ import org.jxmpp.jid.impl.JidCreate;
  * acknowledged). If the chaos asked for an "app restart", it drops the instance instead and logs in
  * fresh on a new one, so the server still holds the old session awaiting resumption. After a fresh
  * login (resumption failed, or an app restart) Smack sends initial presence, so offline messages
- * (XEP-0160) arrive; then the device catches up through the archive (XEP-0313).
+ * (XEP-0160) arrive; then the device turns carbons on (XEP-0280, unless told not to) and catches up
+ * through the archive (XEP-0313). With carbons, an in-sync device sees every message to its
+ * account: those to a sibling's full JID as received carbons.
  *
  * <p>Catch-up. The device keeps a <em>sync point</em>: the stanza-id (XEP-0359, {@code by} the own
  * bare JID) of the last message that arrived on an in-sync stream, or the last archive id of the
@@ -75,6 +79,8 @@ public final class Device {
     LIVE,
     /** on the stream with a XEP-0203 delay stamp: from offline storage */
     DELAYED,
+    /** in a XEP-0280 received carbon: a copy of a message delivered to a sibling device */
+    CARBON,
     /** in a XEP-0313 archive query result */
     MAM
   }
@@ -106,6 +112,7 @@ public final class Device {
   private final Supplier<X509TrustManager> trust;
   private final Ledger ledger;
   private final EventLog log;
+  private final boolean carbons;
   private final boolean verbose;
 
   private volatile XMPPTCPConnection conn;
@@ -118,6 +125,7 @@ public final class Device {
   private volatile boolean finalCatchUpRequested;
   private volatile boolean finalCatchUpDone;
   private volatile boolean mamUnavailable;
+  private volatile boolean carbonsUnavailable;
 
   final AtomicLong connects = new AtomicLong();
   final AtomicLong resumed = new AtomicLong();
@@ -137,6 +145,7 @@ public final class Device {
       Supplier<X509TrustManager> trust,
       Ledger ledger,
       EventLog log,
+      boolean carbons,
       boolean verbose) {
     this.user = user;
     this.resource = resource;
@@ -146,6 +155,7 @@ public final class Device {
     this.trust = trust;
     this.ledger = ledger;
     this.log = log;
+    this.carbons = carbons;
     this.verbose = verbose;
   }
 
@@ -245,6 +255,9 @@ public final class Device {
         finalCatchUpRequested = false;
         finalCatchUpDone = true;
       } else if (due) {
+        if (carbons && !c.streamWasResumed()) {
+          enableCarbons(c);
+        }
         catchUp(c, "after reconnecting");
       } else if (target != null) {
         send(c, target);
@@ -362,6 +375,36 @@ public final class Device {
   }
 
   /**
+   * Turns XEP-0280 carbons on for this session (a fresh one: a resumed session keeps them), before
+   * the catch-up, so that whatever the catch-up does not return arrives live or as a carbon.
+   */
+  private void enableCarbons(XMPPTCPConnection c) throws Exception {
+    try {
+      c.sendIqRequestAndWaitForResponse(new CarbonsEnable());
+    } catch (XMPPErrorException e) {
+      if (!carbonsUnavailable) {
+        log.say(name() + " carbons unavailable: " + e.getStanzaError().getCondition());
+      }
+      carbonsUnavailable = true;
+    }
+  }
+
+  /** {@code <enable xmlns='urn:xmpp:carbons:2'/>}. */
+  static final class CarbonsEnable extends IQ {
+    CarbonsEnable() {
+      super("enable", CarbonExtension.NAMESPACE);
+      setType(IQ.Type.set);
+    }
+
+    @Override
+    protected IQChildElementXmlStringBuilder getIQChildElementBuilder(
+        IQChildElementXmlStringBuilder xml) {
+      xml.setEmptyElement();
+      return xml;
+    }
+  }
+
+  /**
    * Queries the own archive after the sync point until complete, recording the incoming numbered
    * messages; then the sync point is the last archive id seen and the device is in sync.
    */
@@ -452,6 +495,17 @@ public final class Device {
         ledger.bounced(mine.id(), cond);
         errorsReceived.incrementAndGet();
         log.say(name() + " got an error for " + mine.id() + ": " + cond);
+      }
+      return;
+    }
+    CarbonExtension carbon = CarbonExtension.from(m);
+    if (carbon != null) {
+      // only the own account sends carbons; sent carbons are the siblings' outgoing messages
+      if (m.getFrom() != null
+          && m.getFrom().toString().equals(bare)
+          && carbon.getDirection() == CarbonExtension.Direction.received) {
+        Message inner = carbon.getForwarded().getForwardedStanza();
+        record(inner.getBody(), stanzaId(inner), Via.CARBON);
       }
       return;
     }

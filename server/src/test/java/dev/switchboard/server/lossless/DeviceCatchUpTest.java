@@ -87,7 +87,8 @@ class DeviceCatchUpTest {
     try (EventLog log = new EventLog(dir.resolve("events.log"), quiet);
         ChaosProxy proxy = new ChaosProxy("u0-phone", server.port())) {
       Device d =
-          new Device("u0", "phone", "pw-u0", proxy, server::trustManager, new Ledger(), log, true);
+          new Device(
+              "u0", "phone", "pw-u0", proxy, server::trustManager, new Ledger(), log, true, true);
       try {
         stepUntil(d, d::inSync);
         List<Reception> got = d.received();

@@ -48,6 +48,8 @@ public final class LosslessRun implements AutoCloseable {
    * @param workDir data directory, {@code server.log} and {@code events.log}
    * @param console where the seed, chaos rounds, progress and reports are printed
    * @param progressEvery how often a line of running counts is printed during the chaos
+   * @param carbons devices turn on XEP-0280 carbons, and every device of an account must get every
+   *     message to it; without, a message to a full JID must reach only that device
    * @param verbose also log every message sent, acknowledged and received to {@code events.log}
    */
   public record Options(
@@ -59,10 +61,11 @@ public final class LosslessRun implements AutoCloseable {
       Path workDir,
       PrintStream console,
       Duration progressEvery,
+      boolean carbons,
       boolean verbose) {
     /**
      * 6 accounts, 2 of them with two devices (8 devices), a message per device every ~400 ms,
-     * max-resume-time 4 s, progress every 10 s, verbose.
+     * max-resume-time 4 s, progress every 10 s, carbons, verbose.
      */
     public static Options defaults(long seed, Path workDir, PrintStream console) {
       return new Options(
@@ -74,6 +77,7 @@ public final class LosslessRun implements AutoCloseable {
           workDir,
           console,
           Duration.ofSeconds(10),
+          true,
           true);
     }
 
@@ -87,6 +91,7 @@ public final class LosslessRun implements AutoCloseable {
           workDir,
           console,
           progressEvery,
+          carbons,
           verbose);
     }
 
@@ -100,6 +105,21 @@ public final class LosslessRun implements AutoCloseable {
           workDir,
           console,
           progressEvery,
+          carbons,
+          verbose);
+    }
+
+    public Options withCarbons(boolean carbons) {
+      return new Options(
+          seed,
+          users,
+          twoDeviceUsers,
+          sendInterval,
+          maxResumeTime,
+          workDir,
+          console,
+          progressEvery,
+          carbons,
           verbose);
     }
 
@@ -113,6 +133,7 @@ public final class LosslessRun implements AutoCloseable {
           workDir,
           console,
           progressEvery,
+          carbons,
           verbose);
     }
   }
@@ -191,6 +212,7 @@ public final class LosslessRun implements AutoCloseable {
                 server::trustManager,
                 ledger,
                 log,
+                o.carbons(),
                 o.verbose());
         devices.add(d);
         byUser.computeIfAbsent(user, u -> new ArrayList<>()).add(d);
@@ -428,7 +450,7 @@ public final class LosslessRun implements AutoCloseable {
           new DeviceState(
               d.name(), d.user(), d.inSync() && d.finalCatchUpDone(), d.syncPoint(), d.received()));
     }
-    Report r = DeliveryChecker.check(ledger, states, archives);
+    Report r = DeliveryChecker.check(ledger, states, archives, o.carbons());
     log.say("report:\n" + r.format() + stats());
     for (String line : r.details()) {
       log.log("detail: " + line);
