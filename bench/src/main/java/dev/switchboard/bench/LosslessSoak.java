@@ -20,7 +20,7 @@ import java.time.Duration;
  * java --enable-native-access=ALL-UNNAMED -cp 'bench/target/switchboard-bench.jar:bench/target/lib/*' \
  *   dev.switchboard.bench.LosslessSoak --minutes 30 [--seed N] [--round-minutes 3]
  *   [--kills-per-round 1] [--users 6] [--two-device-users 2] [--send-interval-ms 400]
- *   [--work target/lossless-soak] [--verbose]
+ *   [--work target/lossless-soak] [--verbose] [--no-carbons]
  * </pre>
  */
 public final class LosslessSoak {
@@ -35,7 +35,9 @@ public final class LosslessSoak {
     int twoDeviceUsers = 2;
     long sendIntervalMs = 400;
     Path work = null;
-    boolean verbose = false;
+        boolean verbose = false;
+    boolean carbons = true;
+
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -47,7 +49,8 @@ public final class LosslessSoak {
         case "--two-device-users" -> twoDeviceUsers = Integer.parseInt(args[++i]);
         case "--send-interval-ms" -> sendIntervalMs = Long.parseLong(args[++i]);
         case "--work" -> work = Path.of(args[++i]);
-        case "--verbose" -> verbose = true;
+                case "--verbose" -> verbose = true;
+        case "--no-carbons" -> carbons = false;
         default -> {
           System.err.println("unknown argument " + a);
           System.exit(2);
@@ -58,7 +61,7 @@ public final class LosslessSoak {
       System.err.println(
           "usage: LosslessSoak --minutes N [--seed N] [--round-minutes M] [--kills-per-round K]"
               + " [--users U] [--two-device-users T] [--send-interval-ms MS] [--work DIR]"
-              + " [--verbose]");
+              + " [--verbose] [--no-carbons]");
       System.exit(2);
     }
     if (work == null) {
@@ -68,7 +71,8 @@ public final class LosslessSoak {
         LosslessRun.Options.defaults(seed, work, System.out)
             .withUsers(users, twoDeviceUsers)
             .withSendInterval(Duration.ofMillis(sendIntervalMs))
-            .withProgress(Duration.ofSeconds(30), verbose);
+                        .withProgress(Duration.ofSeconds(30), verbose)
+            .withCarbons(carbons);
     long t0 = System.nanoTime();
     long end = t0 + (long) (minutes * 60e9);
     Report report = null;
