@@ -35,7 +35,7 @@ public final class LosslessSoak {
     int twoDeviceUsers = 2;
     long sendIntervalMs = 400;
     Path work = null;
-        boolean verbose = false;
+    boolean verbose = false;
     boolean carbons = true;
 
     for (int i = 0; i < args.length; i++) {
@@ -49,7 +49,7 @@ public final class LosslessSoak {
         case "--two-device-users" -> twoDeviceUsers = Integer.parseInt(args[++i]);
         case "--send-interval-ms" -> sendIntervalMs = Long.parseLong(args[++i]);
         case "--work" -> work = Path.of(args[++i]);
-                case "--verbose" -> verbose = true;
+        case "--verbose" -> verbose = true;
         case "--no-carbons" -> carbons = false;
         default -> {
           System.err.println("unknown argument " + a);
@@ -71,7 +71,7 @@ public final class LosslessSoak {
         LosslessRun.Options.defaults(seed, work, System.out)
             .withUsers(users, twoDeviceUsers)
             .withSendInterval(Duration.ofMillis(sendIntervalMs))
-                        .withProgress(Duration.ofSeconds(30), verbose)
+            .withProgress(Duration.ofSeconds(30), verbose)
             .withCarbons(carbons);
     long t0 = System.nanoTime();
     long end = t0 + (long) (minutes * 60e9);

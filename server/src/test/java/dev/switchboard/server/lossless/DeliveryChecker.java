@@ -52,6 +52,11 @@ import java.util.TreeMap;
  *       yet, offline messages follow presence), and a client shows them in archive order anyway.
  *   <li><em>unacknowledged delivered</em>: received, though the sender never saw the
  *       acknowledgement (it was in flight when the connection died); allowed.
+ *   <li><em>extra</em>: messages a device received that it was not required to get (not
+ *       acknowledged, or, without carbons, sent to a sibling's full JID); allowed.
+ *   <li><em>missing from archive</em>: acknowledged, not bounced, and not in the recipient's
+ *       archive when it is read in full at the end (n/a when every archive is empty). Reported; the
+ *       loss it leads to fails.
  * </ul>
  */
 public final class DeliveryChecker {

@@ -127,6 +127,9 @@ public final class Device {
   private volatile boolean mamUnavailable;
   private volatile boolean carbonsUnavailable;
 
+  /** Carbons are on for the current session (the device's thread only). */
+  private boolean carbonsOn;
+
   final AtomicLong connects = new AtomicLong();
   final AtomicLong resumed = new AtomicLong();
   final AtomicLong fresh = new AtomicLong();
@@ -250,14 +253,14 @@ public final class Device {
       synchronized (this) {
         due = catchingUp;
       }
+      if (carbons && !carbonsOn) {
+        enableCarbons(c);
+      }
       if (finalCatchUpRequested) {
         catchUp(c, "final");
         finalCatchUpRequested = false;
         finalCatchUpDone = true;
       } else if (due) {
-        if (carbons && !c.streamWasResumed()) {
-          enableCarbons(c);
-        }
         catchUp(c, "after reconnecting");
       } else if (target != null) {
         send(c, target);
@@ -322,6 +325,7 @@ public final class Device {
       log.log(name() + " resumed on instance " + instance);
     } else {
       fresh.incrementAndGet();
+      carbonsOn = false; // a new session
       log.log(name() + " logged in fresh on instance " + instance);
     }
     return true;
@@ -375,13 +379,15 @@ public final class Device {
   }
 
   /**
-   * Turns XEP-0280 carbons on for this session (a fresh one: a resumed session keeps them), before
-   * the catch-up, so that whatever the catch-up does not return arrives live or as a carbon.
+   * Turns XEP-0280 carbons on for this session (after a fresh login; a resumed session keeps them),
+   * before the catch-up, so that whatever the catch-up does not return arrives live or as a carbon.
    */
   private void enableCarbons(XMPPTCPConnection c) throws Exception {
     try {
       c.sendIqRequestAndWaitForResponse(new CarbonsEnable());
+      carbonsOn = true;
     } catch (XMPPErrorException e) {
+      carbonsOn = true; // as on as they will get
       if (!carbonsUnavailable) {
         log.say(name() + " carbons unavailable: " + e.getStanzaError().getCondition());
       }
