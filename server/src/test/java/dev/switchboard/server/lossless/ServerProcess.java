@@ -104,7 +104,7 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   private ServerConfig config() {
-    Map<String, String> o = new LinkedHashMap<>();
+    Map<String, String> o = new LinkedHashMap<>(settings);
     o.put("data-dir", ConfigOptions.quote(dataDir.toString()));
     o.put("domain", ConfigOptions.quote(DOMAIN));
     return ConfigLoader.load(null, o);
@@ -154,10 +154,11 @@ public final class ServerProcess implements AutoCloseable {
             Integer.toString(port),
             "--tls-port",
             "0",
-            "--http-port",
-            "0",
             "--set",
             "c2s.bind-address=\"127.0.0.1\""));
+    if (!settings.containsKey("http.port")) {
+      cmd.addAll(List.of("--http-port", "0"));
+    }
     for (Map.Entry<String, String> e : settings.entrySet()) {
       cmd.add("--set");
       cmd.add(e.getKey() + "=" + e.getValue());
@@ -233,6 +234,31 @@ public final class ServerProcess implements AutoCloseable {
     } finally {
       out.flush();
       out.close();
+    }
+  }
+
+  /**
+   * Stops the child with SIGTERM, as an operator would, and waits for it to exit; returns its exit
+   * status.
+   */
+  public int terminate(Duration within) {
+    Process p;
+    synchronized (this) {
+      p = process;
+    }
+    if (p == null) {
+      return -1;
+    }
+    p.destroy();
+    try {
+      if (!p.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("the server did not stop within " + within);
+      }
+      return p.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
     }
   }
 

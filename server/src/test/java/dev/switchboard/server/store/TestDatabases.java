@@ -39,6 +39,11 @@ public final class TestDatabases {
       return db;
     }
 
+    /** A JDBC URL for this schema, for servers started separately. */
+    public String jdbcUrl() {
+      return PG_URL + "?currentSchema=" + schema;
+    }
+
     @Override
     public void close() throws SQLException {
       db.close();
