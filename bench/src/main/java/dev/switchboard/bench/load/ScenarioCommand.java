@@ -71,8 +71,14 @@ abstract class ScenarioCommand implements Callable<Integer> {
             });
     CpuMeter whole = new CpuMeter(opts.serverPid);
     long rssGen0 = ProcStats.rssKib(ProcessHandle.current().pid());
+    long heap0 = liveHeap();
     try (Fleet fleet = new Fleet(opts.settings(cpu), opts.users, opts.threads(), opts.sources)) {
       run(fleet, report);
+      int online = fleet.onlineNow();
+      if (online > 0) {
+        // what one simulated client costs the generator: live heap after a full GC
+        report.result("generator_heap_bytes_per_client", (liveHeap() - heap0) / online);
+      }
       long rssGen = ProcStats.rssKib(ProcessHandle.current().pid());
       report.result("generator_rss_kib", rssGen);
       report.result("generator_open_files", ProcStats.selfOpenFiles());
@@ -92,6 +98,11 @@ abstract class ScenarioCommand implements Callable<Integer> {
     }
     Object online = report.result("online");
     return online instanceof Number n && n.longValue() > 0 ? 0 : 1;
+  }
+
+  private static long liveHeap() {
+    System.gc();
+    return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
   /** Login results of a phase, named with {@code prefix}. */
