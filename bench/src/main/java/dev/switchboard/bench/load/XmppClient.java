@@ -17,6 +17,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -72,6 +73,7 @@ final class XmppClient extends ChannelInboundHandlerAdapter {
   private boolean authenticated;
   private ScramClient scram;
   private long startNanos;
+  private ScheduledFuture<?> loginTimer;
 
   XmppClient(ClientSettings settings, Listener listener, int index) {
     this.settings = settings;
@@ -105,9 +107,11 @@ final class XmppClient extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     channel = ctx.channel();
-    channel
-        .eventLoop()
-        .schedule(this::loginTimeout, settings.loginTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    loginTimer =
+        channel
+            .eventLoop()
+            .schedule(
+                this::loginTimeout, settings.loginTimeout().toMillis(), TimeUnit.MILLISECONDS);
     if (settings.directTls()) {
       startTls();
     } else {
@@ -318,6 +322,8 @@ final class XmppClient extends ChannelInboundHandlerAdapter {
 
   private void sendPresence() {
     state = State.ONLINE;
+    loginTimer.cancel(false);
+    loginTimer = null;
     write("<presence/>");
     listener.online(this, System.nanoTime() - startNanos);
   }
