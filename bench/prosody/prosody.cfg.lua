@@ -8,7 +8,8 @@ data_path = "@DATA@"
 log = { warn = "@DATA@/prosody.log" }
 
 network_backend = "epoll"
-network_settings = { tcp_backlog = 4096 }
+-- nagle = false sets TCP_NODELAY on client connections, as ejabberd and Switchboard do
+network_settings = { tcp_backlog = 4096; nagle = false }
 interfaces = { "127.0.0.1" }
 c2s_ports = { @PORT@ }
 c2s_interfaces = { "127.0.0.1" }

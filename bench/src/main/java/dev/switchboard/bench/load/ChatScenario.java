@@ -98,8 +98,9 @@ final class ChatScenario extends ScenarioCommand {
       report.param("step_factor", stepFactor);
       report.param("p99_threshold_ms", threshold.toMillis());
     }
+    CpuMeter loginCpu = new CpuMeter(opts.serverPid);
     Fleet.LoginPhase p = loginAll(fleet);
-    loginResults(report, "login", p);
+    loginResults(report, "login", p, loginCpu);
     if (p.online() < 2) {
       report.result("error", "fewer than two clients online");
       return;
@@ -184,6 +185,14 @@ final class ChatScenario extends ScenarioCommand {
       m.put("errors", errors.sum());
       m.putAll(Report.latency("latency", latency));
       m.putAll(cpu);
+      long delivered = received.sum();
+      if (delivered > 0 && cpu.get("step_server_cpu_s") instanceof Double srv) {
+        // CPU per message is what contention on a shared machine changes least
+        m.put("server_cpu_us_per_msg", srv * 1e6 / delivered);
+      }
+      if (delivered > 0 && cpu.get("step_generator_cpu_s") instanceof Double gen) {
+        m.put("generator_cpu_us_per_msg", gen * 1e6 / delivered);
+      }
       return m;
     }
   }

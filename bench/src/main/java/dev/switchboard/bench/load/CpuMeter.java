@@ -9,6 +9,7 @@ final class CpuMeter {
   private final long t0 = System.nanoTime();
   private final double gen0 = ProcStats.selfCpuSeconds();
   private final double srv0;
+  private final long stall0 = cpuStallMicros();
 
   CpuMeter(long serverPid) {
     this.serverPid = serverPid;
@@ -30,6 +31,26 @@ final class CpuMeter {
       m.put(prefix + "_server_cpu_s", srv);
       m.put(prefix + "_server_cores", wall > 0 ? srv / wall : null);
     }
+    long stall = cpuStallMicros();
+    if (stall >= 0 && stall0 >= 0 && wall > 0) {
+      // share of the time some runnable task waited for a CPU: the machine was contended
+      m.put(prefix + "_cpu_pressure_pct", (stall - stall0) / 1e4 / wall);
+    }
     return m;
+  }
+
+  /** The "some" total of /proc/pressure/cpu (microseconds), or -1 without PSI. */
+  private static long cpuStallMicros() {
+    try {
+      for (String line :
+          java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/pressure/cpu"))) {
+        if (line.startsWith("some ")) {
+          return Long.parseLong(line.substring(line.indexOf("total=") + 6).trim());
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
   }
 }

@@ -31,8 +31,7 @@ final class IdleScenario extends ScenarioCommand {
     long before = ProcStats.rssKib(pid);
     CpuMeter loginCpu = new CpuMeter(pid);
     Fleet.LoginPhase p = loginAll(fleet);
-    loginResults(report, "login", p);
-    report.results(loginCpu.since("login"));
+    loginResults(report, "login", p, loginCpu);
 
     long max = ProcStats.rssKib(pid);
     long end = System.nanoTime() + duration.toNanos();

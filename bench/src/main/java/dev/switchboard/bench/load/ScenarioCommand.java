@@ -114,4 +114,14 @@ abstract class ScenarioCommand implements Callable<Integer> {
     report.result(prefix + "_per_s", p.rate());
     report.results(Report.latency(prefix + "_latency", p.latencyMicros()));
   }
+
+  /** Login results plus the CPU the phase cost, per login. */
+  static void loginResults(Report report, String prefix, Fleet.LoginPhase p, CpuMeter cpu) {
+    loginResults(report, prefix, p);
+    Map<String, Object> used = cpu.since(prefix);
+    report.results(used);
+    if (p.online() > 0 && used.get(prefix + "_server_cpu_s") instanceof Double srv) {
+      report.result("server_cpu_ms_per_login", srv * 1000 / p.online());
+    }
+  }
 }
