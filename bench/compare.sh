@@ -7,7 +7,7 @@
 #   bench/compare.sh chat --users 2000 --msg-rate 5000 --duration 30s
 #   bench/compare.sh login-storm --users 5000 --concurrency 200
 #
-# For each server: a fresh data directory under $BENCH_OUT, the configuration kept in
+# For each server: a fresh data directory (in a temporary directory), the configuration kept in
 # bench/ejabberd/ or bench/prosody/ (Switchboard: bin/switchboard start --no-require-tls), the
 # same accounts (<prefix><first>..@localhost, password from --password), the scenario run by
 # bench/run with --server-pid so that the server's memory and CPU are read from /proc, then the

@@ -180,7 +180,7 @@ final class Fleet implements XmppClient.Listener, AutoCloseable {
     return loggedOut.sum();
   }
 
-  /** Failure reasons and their counts, most frequent first is not needed: sorted by text. */
+  /** Why logins failed (numbers in the text replaced by N) and how often, sorted by text. */
   Map<String, Long> failureReasons() {
     Map<String, Long> out = new TreeMap<>();
     reasons.forEach((k, v) -> out.put(k, v.sum()));

@@ -142,9 +142,9 @@ final class LoadOptions {
         cpuPool);
   }
 
-  /** How long a login phase of {@code n} clients may take in all. */
-  Duration phaseTimeout(int n) {
-    double pacing = rate != null && rate > 0 ? n / rate : 0;
+  /** How long a login phase of {@code n} clients started at {@code rate} may take in all. */
+  Duration phaseTimeout(int n, double rate) {
+    double pacing = rate > 0 ? n / rate : 0;
     return Duration.ofMillis((long) (pacing * 1000)).plus(loginTimeout).plus(loginTimeout);
   }
 }

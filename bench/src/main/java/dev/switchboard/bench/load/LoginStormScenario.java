@@ -52,7 +52,7 @@ final class LoginStormScenario extends ScenarioCommand {
               Math.min(warmupUsers, opts.users),
               rate(),
               concurrency(),
-              opts.phaseTimeout(warmupUsers));
+              opts.phaseTimeout(warmupUsers, rate()));
       fleet.logoutAll(logoutTimeout);
       report.result("warmup_online", w.online());
     }

@@ -38,10 +38,7 @@ abstract class ScenarioCommand implements Callable<Integer> {
 
   /** Logs in all {@code opts.users} clients with the run's rate and concurrency. */
   Fleet.LoginPhase loginAll(Fleet fleet) {
-    if (opts.rate == null) {
-      opts.rate = defaultRate();
-    }
-    return fleet.login(opts.users, rate(), concurrency(), opts.phaseTimeout(opts.users));
+    return fleet.login(opts.users, rate(), concurrency(), opts.phaseTimeout(opts.users, rate()));
   }
 
   /** Runs the scenario on a fleet of {@code opts.users} clients, filling the report. */
