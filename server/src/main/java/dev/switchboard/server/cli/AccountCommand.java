@@ -8,7 +8,14 @@ import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.store.Database;
 import dev.switchboard.server.store.StoreException;
 import dev.switchboard.xmpp.Jid;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +35,8 @@ import picocli.CommandLine.Spec;
       AccountCommand.Add.class,
       AccountCommand.Passwd.class,
       AccountCommand.Remove.class,
-      AccountCommand.ListAccounts.class
+      AccountCommand.ListAccounts.class,
+      AccountCommand.Import.class
     })
 public final class AccountCommand {
   /** What every subcommand shares: configuration, output and an open store. */
@@ -163,6 +171,70 @@ public final class AccountCommand {
     @Override
     void run(ServerConfig cfg, AccountStore store) {
       store.list(cfg.domain()).forEach(out()::println);
+    }
+  }
+
+  @Command(
+      name = "import",
+      description = {
+        "Create accounts from a file with one 'JID PASSWORD' line each",
+        "Blank lines and lines starting with # are skipped; the password is the rest of the"
+            + " line. Lines that cannot be used are reported on stderr with their numbers;"
+            + " accounts that exist already are left as they are."
+      })
+  static final class Import extends Base {
+    @Parameters(paramLabel = "FILE", description = "The accounts file; - for standard input")
+    String file;
+
+    @Option(
+        names = "--batch",
+        paramLabel = "N",
+        defaultValue = "5000",
+        description = "Accounts stored per transaction (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(
+        names = "--threads",
+        paramLabel = "N",
+        description = "Threads deriving SCRAM keys (default: one per core)")
+    Integer threads;
+
+    @Override
+    void check(ServerConfig cfg) {
+      if (batch < 1) {
+        throw new UserError("--batch must be at least 1");
+      }
+      if (threads != null && threads < 1) {
+        throw new UserError("--threads must be at least 1");
+      }
+      if (!file.equals("-") && !Files.isReadable(Path.of(file))) {
+        throw new UserError("cannot read " + file);
+      }
+    }
+
+    @Override
+    void run(ServerConfig cfg, AccountStore store) {
+      int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+      AccountImporter importer =
+          new AccountImporter(store, cfg.domain(), cfg.auth().scramIterations(), batch, n, err());
+      long t0 = System.nanoTime();
+      AccountImporter.Result r;
+      try (BufferedReader in = open()) {
+        r = importer.run(in);
+      } catch (NoSuchFileException e) {
+        throw new UserError("cannot read " + file);
+      } catch (IOException e) {
+        throw new UserError("cannot read " + file + ": " + e.getMessage());
+      }
+      err().flush();
+      out().println(r.summary((System.nanoTime() - t0) / 1e9));
+    }
+
+    private BufferedReader open() throws IOException {
+      if (file.equals("-")) {
+        return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      }
+      return Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
     }
   }
 }

@@ -232,6 +232,60 @@ class AccountCommandTest {
   }
 
   @Test
+  void importCreatesGoodLinesAndReportsTheRest() throws Exception {
+    assertThat(account("old\n", "add", "carol@localhost", "--password-stdin")).isZero();
+    Path file = tmp.resolve("accounts.txt");
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "# benchmark accounts",
+            "alice@localhost secret",
+            "",
+            "bob@localhost   two words\r",
+            "a<b@localhost pw",
+            "carol@localhost new",
+            "alice@localhost again",
+            "dave@localhost",
+            "eve@localhost/phone pw",
+            "Frank@LocalHost\tpw",
+            "  # indented comment",
+            ""),
+        UTF_8);
+    assertThat(account("", "import", file.toString(), "--batch", "2")).isZero();
+    assertThat(out())
+        .matches("created 3, skipped 1 existing, rejected 4 in .* s \\(.* accounts/s\\)\n");
+    assertThat(err().lines())
+        .containsExactly(
+            "switchboard: line 5: 'a<b@localhost' is not a valid JID: localpart contains a"
+                + " forbidden character",
+            "switchboard: line 7: alice@localhost repeats line 2",
+            "switchboard: line 8: no password after dave@localhost",
+            "switchboard: line 9: 'eve@localhost/phone' has a resource;"
+                + " give the bare JID eve@localhost instead");
+    assertThat(Passwords.verify("secret", stored("alice@localhost").orElseThrow())).isTrue();
+    assertThat(Passwords.verify("two words", stored("bob@localhost").orElseThrow())).isTrue();
+    assertThat(Passwords.verify("pw", stored("frank@localhost").orElseThrow())).isTrue();
+    // an existing account keeps its password
+    assertThat(Passwords.verify("old", stored("carol@localhost").orElseThrow())).isTrue();
+
+    // a second import of the same file creates nothing
+    assertThat(account("", "import", file.toString())).isZero();
+    assertThat(out()).startsWith("created 0, skipped 4 existing, rejected 4 in ");
+  }
+
+  @Test
+  void importReadsStandardInputAndRefusesAMissingFile() {
+    assertThat(account("a@localhost pw\nb@localhost pw\n", "import", "-")).isZero();
+    assertThat(out()).startsWith("created 2, skipped 0 existing, rejected 0 in ");
+    assertThat(account("", "list")).isZero();
+    assertThat(out()).isEqualTo("a@localhost\nb@localhost\n");
+
+    assertThat(account("", "import", tmp.resolve("missing.txt").toString())).isEqualTo(1);
+    assertThat(err()).isEqualTo("switchboard: cannot read " + tmp.resolve("missing.txt") + "\n");
+  }
+
+  @Test
   void accountAloneAsksForASubcommand() {
     assertThat(Main.run("account")).isEqualTo(2);
     assertThat(err.toString(UTF_8)).contains("Missing required subcommand").contains("add");

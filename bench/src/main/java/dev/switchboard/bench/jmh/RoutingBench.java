@@ -1,0 +1,64 @@
+package dev.switchboard.bench.jmh;
+
+import dev.switchboard.server.routing.Router;
+import dev.switchboard.server.user.UserActor;
+import dev.switchboard.xmpp.Element;
+import dev.switchboard.xmpp.Jid;
+import dev.switchboard.xmpp.XmlReader;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.RecipientRef;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * The routing hot path of a chat message without the actors: the session stamps {@code from} on the
+ * client's stanza ({@link Element#withAttr}), then {@link Router#fromClient} parses {@code to} and
+ * hands the stanza to the owner of the recipient's account, here a stub that the sharding function
+ * returns and that only consumes the message.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class RoutingBench {
+  private Router router;
+  private Element stanza;
+  private Jid from;
+  private Blackhole sink;
+
+  @Setup
+  public void setUp(Blackhole bh) {
+    sink = bh;
+    RecipientRef<UserActor.Command> owner = sink::consume;
+    // ServerIqs is only used for stanzas to the server itself, which this does not route
+    router = new Router("localhost", jid -> owner, null);
+    stanza = XmlReader.parseElement(Stanzas.MESSAGE);
+    from = Jid.parse("romeo@localhost/orchard");
+  }
+
+  @Benchmark
+  public void sessionToOwner() {
+    router.fromClient(from, stanza.withAttr("from", from.toString()));
+  }
+
+  @Benchmark
+  public Element stampFrom() {
+    return stanza.withAttr("from", from.toString());
+  }
+
+  @Benchmark
+  public Jid parseTo() {
+    return Jid.tryParse(stanza.attr("to"));
+  }
+}

@@ -1,0 +1,36 @@
+package dev.switchboard.bench.load;
+
+import io.netty.handler.ssl.SslContext;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
+/**
+ * What every simulated client of one run shares: where to connect, who it is and how it logs in.
+ * Client {@code i} is {@code <prefix><first + i>@<domain>}.
+ */
+record ClientSettings(
+    String host,
+    int port,
+    String domain,
+    String userPrefix,
+    int first,
+    String password,
+    String resource,
+    String mechanism,
+    boolean starttls,
+    boolean directTls,
+    boolean session,
+    Duration loginTimeout,
+    SslContext sslContext,
+    Executor cpuPool) {
+
+  /** The localpart of client {@code index}. */
+  String user(int index) {
+    return userPrefix + (first + index);
+  }
+
+  /** The bare JID of client {@code index}. */
+  String jid(int index) {
+    return user(index) + "@" + domain;
+  }
+}
