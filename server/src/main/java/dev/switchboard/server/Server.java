@@ -9,8 +9,10 @@ import dev.switchboard.server.cli.VersionProvider;
 import dev.switchboard.server.cluster.ClusterJson;
 import dev.switchboard.server.cluster.ClusterView;
 import dev.switchboard.server.cluster.NodeInfo;
+import dev.switchboard.server.cluster.NodeReaper;
 import dev.switchboard.server.cluster.NodeStatus;
 import dev.switchboard.server.cluster.PekkoConfig;
+import dev.switchboard.server.cluster.SessionRegistry;
 import dev.switchboard.server.config.ConfigError;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.hook.Hooks;
@@ -60,10 +62,12 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -77,6 +81,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -188,19 +193,24 @@ public final class Server implements AutoCloseable {
         config.raw());
     resources.add(modules::stop);
 
+    SessionRegistry registry = new SessionRegistry(committer);
     UserServices userServices =
         new UserServices(
             router,
             committer,
+            registry,
             config.onConflict(),
             jid -> blocking.submit(() -> accounts.exists(jid)),
             modules.userFeatures(),
-            modules.accountIqs());
+            modules.accountIqs(),
+            this::liveNodes);
     sharding.init(
         Entity.of(
                 UserActor.TYPE_KEY,
                 ec -> UserActor.create(userServices, ec.getEntityId(), ec.getShard()))
             .withStopMessage(new UserActor.Stop()));
+
+    system.systemActorOf(NodeReaper.create(registry, router), "node-reaper", Props.empty());
 
     Map<String, SaslMechanism> mechanisms = new HashMap<>();
     for (SaslMechanism m : SaslMechanisms.create(config.auth().mechanisms(), cpu)) {
@@ -249,7 +259,8 @@ public final class Server implements AutoCloseable {
             ids,
             new ResumableSessions(),
             this::redirectTarget,
-            Map.copyOf(modules.sessionFilters()));
+            Map.copyOf(modules.sessionFilters()),
+            Cluster.get(system).selfMember().uniqueAddress().toString());
     sessions = system.systemActorOf(C2sSessions.create(services), "c2s", Props.empty());
 
     EventLoops loops = new EventLoops(Runtime.getRuntime().availableProcessors());
@@ -306,6 +317,17 @@ public final class Server implements AutoCloseable {
         "  TLS certificate  %s%s (SHA-256 %s)%n",
         tls.certificatePath(), tls.selfSigned() ? ", self-signed" : "", tls.sha256Fingerprint());
     System.out.flush();
+  }
+
+  /** The unique addresses of the cluster members that are not down. */
+  private Set<String> liveNodes() {
+    Set<String> live = new HashSet<>();
+    for (Member m : Cluster.get(system).state().getMembers()) {
+      if (m.status() != MemberStatus.down()) {
+        live.add(m.uniqueAddress().toString());
+      }
+    }
+    return live;
   }
 
   /** Where a new client should go instead of here, when balancing is on and this node is busy. */

@@ -49,7 +49,7 @@ public class RoutingBench {
 
   @Benchmark
   public void sessionToOwner() {
-    router.fromClient(from, stanza.withAttr("from", from.toString()));
+    router.fromClient(from, stanza.withAttr("from", from.toString()), null);
   }
 
   @Benchmark

@@ -19,6 +19,7 @@ import java.util.function.Supplier;
  *
  * @param preAuthIqs answers IQs allowed before authentication (in-band registration); the flag says
  *     whether the stream is encrypted
+ * @param nodeId this node's unique cluster address, recorded with each bound session
  * @param filters per-session filter factories, by the nonza namespace that drives them
  */
 public record C2sServices(
@@ -33,4 +34,5 @@ public record C2sServices(
     Supplier<String> ids,
     ResumableSessions resumable,
     Supplier<Optional<String>> redirect,
-    Map<String, Supplier<SessionFilter>> filters) {}
+    Map<String, Supplier<SessionFilter>> filters,
+    String nodeId) {}

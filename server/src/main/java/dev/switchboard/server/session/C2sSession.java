@@ -368,7 +368,9 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
     services
         .router()
         .user(bare)
-        .tell(new UserActor.Bind(b.requestedResource(), getContext().getSelf(), bindReplies));
+        .tell(
+            new UserActor.Bind(
+                b.requestedResource(), getContext().getSelf(), bindReplies, services.nodeId()));
   }
 
   private void preAuthIq(Element iq) {
@@ -624,7 +626,9 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
     services
         .router()
         .user(state.jid())
-        .tell(new UserActor.Rebind(state.jid(), getContext().getSelf(), lastPresence, bindReplies));
+        .tell(
+            new UserActor.Rebind(
+                state.jid(), getContext().getSelf(), lastPresence, bindReplies, services.nodeId()));
     return this;
   }
 

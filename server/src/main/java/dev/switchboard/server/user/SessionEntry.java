@@ -12,9 +12,14 @@ import org.apache.pekko.actor.typed.ActorRef;
  * @param session the session actor
  * @param presence the last available presence broadcast from it, or null while unavailable
  * @param rosterRequested whether it has fetched the roster (and so gets roster pushes)
+ * @param node the cluster node the session runs on (its unique address)
  */
 public record SessionEntry(
-    Jid jid, ActorRef<SessionCommand> session, Element presence, boolean rosterRequested) {
+    Jid jid,
+    ActorRef<SessionCommand> session,
+    Element presence,
+    boolean rosterRequested,
+    String node) {
 
   public String resource() {
     return jid.resource();
@@ -41,10 +46,10 @@ public record SessionEntry(
   }
 
   public SessionEntry withPresence(Element p) {
-    return new SessionEntry(jid, session, p, rosterRequested);
+    return new SessionEntry(jid, session, p, rosterRequested, node);
   }
 
   public SessionEntry withRosterRequested() {
-    return new SessionEntry(jid, session, presence, true);
+    return new SessionEntry(jid, session, presence, true, node);
   }
 }

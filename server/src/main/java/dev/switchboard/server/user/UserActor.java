@@ -1,6 +1,7 @@
 package dev.switchboard.server.user;
 
 import dev.switchboard.server.cluster.CborSerializable;
+import dev.switchboard.server.cluster.SessionRegistry;
 import dev.switchboard.server.config.ServerConfig.ConflictPolicy;
 import dev.switchboard.server.iq.Iq;
 import dev.switchboard.server.session.SessionCommand;
@@ -14,10 +15,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
@@ -81,7 +84,10 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
 
   /** Bind a resource for a new session; the answer goes to {@code replyTo}. */
   public record Bind(
-      String requestedResource, ActorRef<SessionCommand> session, ActorRef<BindResult> replyTo)
+      String requestedResource,
+      ActorRef<SessionCommand> session,
+      ActorRef<BindResult> replyTo,
+      String node)
       implements Command {}
 
   /**
@@ -89,8 +95,19 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
    * again, with the presence it last broadcast, so that its account's new actor knows it.
    */
   public record Rebind(
-      Jid jid, ActorRef<SessionCommand> session, Element presence, ActorRef<BindResult> replyTo)
+      Jid jid,
+      ActorRef<SessionCommand> session,
+      Element presence,
+      ActorRef<BindResult> replyTo,
+      String node)
       implements Command {}
+
+  /**
+   * A cluster node died with these of the account's resources on it: end them as if their sessions
+   * had closed (contacts get unavailable presence), whether or not this incarnation of the actor
+   * knew them.
+   */
+  public record NodeGone(String node, List<String> resources) implements Command {}
 
   /** The outcome of {@link Bind} or {@link Rebind}; {@code owner} is the actor to watch. */
   public sealed interface BindResult extends CborSerializable {
@@ -132,6 +149,8 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
 
   private record IdleCheck() implements Command, NoSerializationVerificationNeeded {}
 
+  private record RebindWaitOver() implements Command, NoSerializationVerificationNeeded {}
+
   private record CommitDone(long ticket) implements Command, NoSerializationVerificationNeeded {}
 
   private record FlushDone(String resource, List<Delivery> deliveries)
@@ -148,6 +167,12 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
   private boolean loading = true;
   private int pendingIo;
   private long lastActivity = System.nanoTime();
+  private final Set<String> awaitingRebind = new HashSet<>();
+
+  /** Resources of dead nodes already ended here (the reaper repeats itself until they are gone). */
+  private final Set<String> reaped = new HashSet<>();
+
+  private static final Duration REBIND_WAIT = Duration.ofSeconds(5);
   private final MessageDelivery delivery;
 
   public static Behavior<Command> create(
@@ -201,18 +226,25 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
   }
 
   /** Existence and every feature's state, read off the actor's thread. */
-  private record LoadedState(boolean exists, List<Consumer<UserContext>> initializers) {}
+  private record LoadedState(
+      boolean exists,
+      List<Consumer<UserContext>> initializers,
+      List<SessionRegistry.Recorded> recorded) {}
 
   private CompletionStage<LoadedState> load() {
     return services
         .accountExists(jid)
         .thenCompose(
             found -> {
-              CompletionStage<LoadedState> all =
-                  CompletableFuture.completedFuture(new LoadedState(found, new ArrayList<>()));
               if (!found) {
-                return all;
+                return CompletableFuture.completedFuture(
+                    new LoadedState(false, new ArrayList<>(), List.of()));
               }
+              CompletionStage<LoadedState> all =
+                  services
+                      .registry()
+                      .of(jid)
+                      .thenApply(rec -> new LoadedState(true, new ArrayList<>(), rec));
               for (UserFeature f : services.features()) {
                 all =
                     all.thenCombine(
@@ -248,6 +280,18 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
     }
     exists = m.state().exists();
     m.state().initializers().forEach(init -> init.accept(this));
+    // Sessions on live nodes that an earlier incarnation of this actor knew (it died with its
+    // node, or moved) re-register soon; until they do, stanzas for the account wait, so that
+    // nothing meant for them goes astray. A few seconds at most.
+    Set<String> live = services.liveNodes().get();
+    for (SessionRegistry.Recorded r : m.state().recorded()) {
+      if (live.contains(r.node())) {
+        awaitingRebind.add(r.resource());
+      }
+    }
+    if (!awaitingRebind.isEmpty()) {
+      timers.startSingleTimer(new RebindWaitOver(), REBIND_WAIT);
+    }
     loading = false;
     return unstashIfIdle();
   }
@@ -265,14 +309,20 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
   }
 
   private Behavior<Command> unstashIfIdle() {
-    if (!loading && pendingIo == 0 && !stash.isEmpty()) {
+    if (!loading && pendingIo == 0 && awaitingRebind.isEmpty() && !stash.isEmpty()) {
       return stash.unstashAll(this);
     }
     return this;
   }
 
   private Behavior<Command> onCommand(Command c) {
-    if (loading || pendingIo > 0) {
+    if (c instanceof RebindWaitOver) {
+      awaitingRebind.clear();
+      return unstashIfIdle();
+    }
+    boolean waitForRebind =
+        !awaitingRebind.isEmpty() && (c instanceof Incoming || c instanceof FromSession);
+    if (loading || pendingIo > 0 || waitForRebind) {
       if (stash.isFull()) {
         overflow(c);
       } else {
@@ -291,10 +341,21 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
       case Undelivered u -> delivery.undelivered(u.stanzas());
       case Acknowledged a -> services.features().forEach(f -> f.acknowledged(this, a.receipts()));
       case Bind b -> bind(b);
-      case Rebind r -> rebind(r);
+      case Rebind r -> {
+        rebind(r);
+        if (awaitingRebind.remove(r.jid().resource()) && awaitingRebind.isEmpty()) {
+          return unstashIfIdle();
+        }
+      }
       case Unbind u -> ended(u.resource(), u.session(), u.finalPresence());
       case SessionGone g -> ended(g.resource(), g.session(), null);
       case AccountDeleted d -> accountDeleted(d);
+      case NodeGone g -> {
+        nodeGone(g);
+        if (awaitingRebind.removeAll(g.resources()) && awaitingRebind.isEmpty()) {
+          return unstashIfIdle();
+        }
+      }
       case InjectFailure f -> throw new IllegalStateException("injected: " + f.reason());
       case Control ctl -> session(ctl.resource()).ifPresent(e -> e.session().tell(ctl.command()));
       default -> {}
@@ -346,7 +407,7 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
     if (!takeResource(full.resource(), b.replyTo())) {
       return;
     }
-    register(new SessionEntry(full, b.session(), null, false), b.replyTo());
+    register(new SessionEntry(full, b.session(), null, false, b.node()), b.replyTo());
   }
 
   /** Frees a bound resource for a new session under the conflict policy; false if refused. */
@@ -368,6 +429,7 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
 
   private void register(SessionEntry entry, ActorRef<BindResult> replyTo) {
     sessions.put(entry.resource(), entry);
+    services.registry().bound(entry.jid(), entry.node());
     getContext().watchWith(entry.session(), new SessionGone(entry.resource(), entry.session()));
     replyTo.tell(new BindResult.Bound(entry.jid(), getContext().getSelf()));
   }
@@ -387,7 +449,33 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
       return;
     }
     if (takeResource(r.jid().resource(), r.replyTo())) {
-      register(new SessionEntry(r.jid(), r.session(), r.presence(), true), r.replyTo());
+      register(new SessionEntry(r.jid(), r.session(), r.presence(), true, r.node()), r.replyTo());
+    }
+  }
+
+  private void nodeGone(NodeGone g) {
+    getContext()
+        .getLog()
+        .info("DEBUG nodeGone {} {} known={} exists={}", jid, g, sessions.keySet(), exists);
+    for (String resource : g.resources()) {
+      SessionEntry known = sessions.get(resource);
+      if (known != null && g.node().equals(known.node())) {
+        ended(resource, known.session(), null);
+      } else if (known == null && reaped.add(g.node() + "/" + resource)) {
+        // this incarnation never knew it (the previous one died with the node): the contacts
+        // saw it available, so they hear it go
+        SessionEntry ghost =
+            new SessionEntry(
+                jid.withResource(resource),
+                null,
+                Element.of("presence", Namespaces.CLIENT),
+                false,
+                g.node());
+        for (UserFeature f : services.features()) {
+          f.sessionEnded(this, ghost, null);
+        }
+        services.registry().ended(ghost.jid(), g.node());
+      }
     }
   }
 
@@ -406,6 +494,7 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
     }
     sessions.remove(resource);
     getContext().unwatch(session);
+    services.registry().ended(e.jid(), e.node());
     for (UserFeature f : services.features()) {
       f.sessionEnded(this, e, finalPresence);
     }

@@ -168,11 +168,18 @@ class ClusterTest {
   @Test
   @Order(1)
   void everyNodeSeesTheWholeCluster() throws Exception {
+    // each node learns the others' names and load within a second or two of them being Up
     for (int i = 0; i < NODES; i++) {
-      String json = clusterJson(i);
-      for (int n = 1; n <= NODES; n++) {
-        assertThat(json).contains("\"name\":\"n" + n + "\"");
-      }
+      int node = i;
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(
+              () -> {
+                String json = clusterJson(node);
+                for (int n = 1; n <= NODES; n++) {
+                  assertThat(json).contains("\"name\":\"n" + n + "\"");
+                }
+              });
     }
   }
 

@@ -140,6 +140,11 @@ public final class ServerProcess implements AutoCloseable {
       cmd.add("--sun-misc-unsafe-memory-access=allow");
     }
     cmd.add("-Xmx512m");
+    // the server's own logging (INFO), not the test suite's quiet one, in server.log
+    Path logback = Path.of("src", "main", "resources", "logback.xml").toAbsolutePath();
+    if (Files.isRegularFile(logback)) {
+      cmd.add("-Dlogback.configurationFile=" + logback);
+    }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(MAIN);
