@@ -32,7 +32,6 @@ import dev.switchboard.server.user.Delivery;
 import dev.switchboard.server.user.UserActor;
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
-import dev.switchboard.xmpp.MessageHints;
 import dev.switchboard.xmpp.Namespaces;
 import dev.switchboard.xmpp.StanzaError;
 import dev.switchboard.xmpp.StanzaErrorCondition;
@@ -98,7 +97,6 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
   private record Pending(Element stanza, long since) {}
 
   private static final Duration RETRY_AFTER = Duration.ofSeconds(10);
-  private static final String ORIGIN_ID_NS = "urn:xmpp:sid:0";
   private final ActorRef<UserActor.BindResult> bindReplies;
   private StreamState state;
   private SaslExchange sasl;
@@ -238,8 +236,8 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
   }
 
   /**
-   * Messages between nodes travel at most once; one not confirmed in time is sent again, and its
-   * XEP-0359 origin-id lets the recipient's archive recognise a copy that did arrive after all.
+   * Messages between nodes travel at most once; one not confirmed in time is sent again, with the
+   * same acknowledgement, by which the recipient's archive recognises a copy that did arrive.
    */
   private Behavior<SessionCommand> onRetryUnhandled() {
     long now = System.nanoTime();
@@ -253,17 +251,6 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
       }
     }
     return this;
-  }
-
-  /** A stable id for storable messages the client sent without one, so resends can be spotted. */
-  private Element withOriginId(Element m) {
-    if (m.hasChild("origin-id", ORIGIN_ID_NS) || !MessageHints.storable(m)) {
-      return m;
-    }
-    return m.withChild(
-        Element.builder("origin-id", ORIGIN_ID_NS)
-            .attr("id", "sb-" + services.ids().get())
-            .build());
   }
 
   private static boolean isFinalUnavailable(Element e) {
@@ -310,7 +297,6 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
         if (stanza.name().equals("message") && currentSeq >= 0) {
           ack = new Ack(getContext().getSelf(), currentSeq);
           currentAwaitsAck = true;
-          stanza = withOriginId(stanza);
           awaitingAck.put(currentSeq, new Pending(stanza, System.nanoTime()));
           if (!timers.isTimerActive("ack-retry")) {
             timers.startTimerWithFixedDelay("ack-retry", new RetryUnhandled(), RETRY_AFTER);
@@ -601,6 +587,7 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
     boolean rebinding = state.phase() == Phase.ESTABLISHED;
     switch (a.result()) {
       case UserActor.BindResult.Bound b -> {
+        timers.cancel("rebind");
         getContext().watchWith(b.owner(), new OwnerLost());
         if (!rebinding) {
           services.metrics().sessionBound();
@@ -629,6 +616,9 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
         .tell(
             new UserActor.Rebind(
                 state.jid(), getContext().getSelf(), lastPresence, bindReplies, services.nodeId()));
+    // the request may be lost on its way to a node that is itself being replaced: ask again
+    // until the new owner answers
+    timers.startSingleTimer("rebind", new OwnerLost(), Duration.ofSeconds(3));
     return this;
   }
 

@@ -7,7 +7,28 @@ import java.util.List;
 /** Writes that must commit before a message is passed on (archive rows, offline rows). */
 public final class Durable {
   private final List<GroupCommitter.Write> writes = new ArrayList<>(2);
+  private final String key;
   private volatile boolean dropped;
+
+  /**
+   * @param key identifies the message across resends (see {@link #key}), or null
+   */
+  public Durable(String key) {
+    this.key = key;
+  }
+
+  public Durable() {
+    this(null);
+  }
+
+  /**
+   * What identifies this message across resends: the sender's XEP-0359 origin-id when it gave one
+   * (a client resending after a lost acknowledgement), else the sending session and its stream
+   * sequence number (the server resending after a node failed). Null when neither applies.
+   */
+  public String key() {
+    return key;
+  }
 
   public void add(GroupCommitter.Write write) {
     writes.add(write);

@@ -101,7 +101,7 @@ final class MessageDelivery {
   // ---- sending ----
 
   void send(SessionEntry from, Element message, Ack ack) {
-    Durable d = new Durable();
+    Durable d = new Durable(resendKey(message, ack));
     Element m = message;
     for (UserFeature f : services.features()) {
       m = f.sending(ctx, from, m, d);
@@ -141,7 +141,7 @@ final class MessageDelivery {
       Ack.confirm(ack);
       return;
     }
-    Durable d = new Durable();
+    Durable d = new Durable(resendKey(message, ack));
     Element m = message;
     for (UserFeature f : services.features()) {
       m = f.receiving(ctx, m, d);
@@ -159,6 +159,15 @@ final class MessageDelivery {
             deliverOrStore(in, ack);
           }
         });
+  }
+
+  /** See {@link Durable#key}. */
+  private static String resendKey(Element m, Ack ack) {
+    Element origin = m.child("origin-id", "urn:xmpp:sid:0");
+    if (origin != null && origin.attr("id") != null) {
+      return origin.attr("id");
+    }
+    return ack == null ? null : "sb:" + ack.session().path() + "#" + ack.seq();
   }
 
   private static String typeOf(Element m) {

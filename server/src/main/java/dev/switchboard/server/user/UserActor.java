@@ -505,8 +505,17 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
   private void fromSession(FromSession fs) {
     SessionEntry from = sessions.get(fs.resource());
     if (from == null) {
-      Ack.confirm(fs.ack());
-      return; // the session ended meanwhile
+      if (isMessage(fs.stanza())) {
+        // its session ended, or has not re-registered with this incarnation yet: the message
+        // still goes out (its sender was authenticated when it was read)
+        delivery.send(
+            new SessionEntry(jid.withResource(fs.resource()), null, null, false, null),
+            fs.stanza(),
+            fs.ack());
+      } else {
+        Ack.confirm(fs.ack()); // presence and IQs of a session that is gone: nothing to do
+      }
+      return;
     }
     if (fs.stanza().name().equals("message")) {
       delivery.send(from, fs.stanza(), fs.ack());

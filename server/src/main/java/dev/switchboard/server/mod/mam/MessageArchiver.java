@@ -41,11 +41,6 @@ final class MessageArchiver implements UserFeature {
     return MamModule.prefs(ctx).archives(with, RosterModule.inRoster(ctx, with));
   }
 
-  private static String originId(Element m) {
-    Element o = m.child("origin-id", SID);
-    return o == null ? null : o.attr("id");
-  }
-
   @Override
   public Element sending(UserContext ctx, SessionEntry from, Element message, Durable durable) {
     Jid to = Jid.tryParse(message.attr("to"));
@@ -54,7 +49,7 @@ final class MessageArchiver implements UserFeature {
     }
     Jid with = to.toBare();
     Jid owner = ctx.jid();
-    String originId = originId(message);
+    String originId = durable.key();
     if (!archives(ctx, with)) {
       return message;
     }
@@ -80,7 +75,7 @@ final class MessageArchiver implements UserFeature {
       return clean;
     }
     String id = ids.next();
-    String originId = originId(clean);
+    String originId = durable.key();
     Jid with = from.toBare();
     ArchivedMessage row =
         new ArchivedMessage(id, owner, with, false, Instant.now(), originId, clean);
