@@ -131,6 +131,12 @@ class ClusterTest {
 
   /** User {@code u<i>} logged in on node {@code node} (0-based). */
   static XMPPTCPConnection login(int user, int node) throws Exception {
+    return login(user, node, null);
+  }
+
+  /** As above, with messages collected in {@code inbox} from before login on. */
+  static XMPPTCPConnection login(int user, int node, BlockingQueue<Message> inbox)
+      throws Exception {
     ServerProcess p = nodes.get(node);
     XMPPTCPConnection c =
         new XMPPTCPConnection(
@@ -144,6 +150,9 @@ class ClusterTest {
                 .setCustomX509TrustManager(p.trustManager())
                 .build());
     c.setReplyTimeout(15_000);
+    if (inbox != null) {
+      c.addSyncStanzaListener(s -> inbox.add((Message) s), StanzaTypeFilter.MESSAGE);
+    }
     c.connect().login();
     PingManager.getInstanceFor(c).ping(c.getUser().asBareJid());
     return c;
@@ -276,9 +285,10 @@ class ClusterTest {
         send(a, 2, "while n3 is down " + i);
       }
       PingManager.getInstanceFor(a).ping(a.getUser().asBareJid());
-      XMPPTCPConnection back = login(2, 1);
+      // listening before login: stored messages come right after initial presence
+      BlockingQueue<Message> got = new LinkedBlockingQueue<>();
+      XMPPTCPConnection back = login(2, 1, got);
       try {
-        BlockingQueue<Message> got = inbox(back);
         List<String> bodies = new ArrayList<>();
         while (bodies.size() < 10) {
           Message m = got.poll(20, TimeUnit.SECONDS);
