@@ -98,7 +98,7 @@ final class ChatScenario extends ScenarioCommand {
       report.param("step_factor", stepFactor);
       report.param("p99_threshold_ms", threshold.toMillis());
     }
-    CpuMeter loginCpu = new CpuMeter(opts.serverPid);
+    CpuMeter loginCpu = new CpuMeter(opts.serverPids);
     Fleet.LoginPhase p = loginAll(fleet);
     loginResults(report, "login", p, loginCpu);
     if (p.online() < 2) {
@@ -208,7 +208,7 @@ final class ChatScenario extends ScenarioCommand {
     current = r;
     String padding = "x".repeat(Math.max(0, bodyBytes));
     XmppClient[] clients = fleet.clients;
-    CpuMeter cpu = new CpuMeter(opts.serverPid);
+    CpuMeter cpu = new CpuMeter(opts.serverPids);
     long t0 = System.nanoTime();
     r.start = t0;
     long end = t0 + length.toNanos();

@@ -2,6 +2,7 @@ package dev.switchboard.bench.load;
 
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
@@ -10,7 +11,7 @@ import java.util.concurrent.Executor;
  */
 record ClientSettings(
     String host,
-    int port,
+    List<Integer> ports,
     String domain,
     String userPrefix,
     int first,
@@ -23,6 +24,11 @@ record ClientSettings(
     Duration loginTimeout,
     SslContext sslContext,
     Executor cpuPool) {
+
+  /** The port client {@code index} connects to: the clients are spread over the ports. */
+  int port(int index) {
+    return ports.get(index % ports.size());
+  }
 
   /** The localpart of client {@code index}. */
   String user(int index) {

@@ -1,19 +1,20 @@
 package dev.switchboard.bench.load;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** CPU used by the generator and by the server between two points in time. */
 final class CpuMeter {
-  private final long serverPid;
+  private final List<Long> serverPids;
   private final long t0 = System.nanoTime();
   private final double gen0 = ProcStats.selfCpuSeconds();
   private final double srv0;
   private final long stall0 = cpuStallMicros();
 
-  CpuMeter(long serverPid) {
-    this.serverPid = serverPid;
-    this.srv0 = ProcStats.cpuSeconds(serverPid);
+  CpuMeter(List<Long> serverPids) {
+    this.serverPids = serverPids;
+    this.srv0 = ProcStats.cpuSeconds(serverPids);
   }
 
   /**
@@ -26,8 +27,8 @@ final class CpuMeter {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put(prefix + "_generator_cpu_s", gen);
     m.put(prefix + "_generator_cores", wall > 0 ? gen / wall : null);
-    if (serverPid > 0 && srv0 >= 0) {
-      double srv = ProcStats.cpuSeconds(serverPid) - srv0;
+    if (!serverPids.isEmpty() && srv0 >= 0) {
+      double srv = ProcStats.cpuSeconds(serverPids) - srv0;
       m.put(prefix + "_server_cpu_s", srv);
       m.put(prefix + "_server_cores", wall > 0 ? srv / wall : null);
     }

@@ -42,7 +42,7 @@ final class Fleet implements XmppClient.Listener, AutoCloseable {
   private final ClientSettings settings;
   private final EventLoopGroup group;
   private final Bootstrap bootstrap;
-  private final InetSocketAddress remote;
+  private final List<InetSocketAddress> remotes;
   private final List<InetSocketAddress> sources;
   final XmppClient[] clients;
 
@@ -67,7 +67,8 @@ final class Fleet implements XmppClient.Listener, AutoCloseable {
             .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
-    this.remote = new InetSocketAddress(settings.host(), settings.port());
+    this.remotes =
+        settings.ports().stream().map(p -> new InetSocketAddress(settings.host(), p)).toList();
     this.sources = sourceAddresses.stream().map(a -> new InetSocketAddress(a, 0)).toList();
     this.clients = new XmppClient[size];
   }
@@ -142,6 +143,7 @@ final class Fleet implements XmppClient.Listener, AutoCloseable {
     clients[i] = c;
     c.connecting(System.nanoTime());
     Bootstrap b = bootstrap.clone().handler(c);
+    InetSocketAddress remote = remotes.get(i % remotes.size());
     ChannelFuture f =
         sources.isEmpty() ? b.connect(remote) : b.connect(remote, sources.get(i % sources.size()));
     f.addListener(

@@ -1,6 +1,7 @@
 package dev.switchboard.bench.load;
 
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,7 +27,7 @@ final class IdleScenario extends ScenarioCommand {
 
   @Override
   void run(Fleet fleet, Report report) throws InterruptedException {
-    long pid = opts.serverPid;
+    List<Long> pid = opts.serverPids;
     report.param("hold", Durations.format(duration));
     long before = ProcStats.rssKib(pid);
     CpuMeter loginCpu = new CpuMeter(pid);
@@ -43,7 +44,7 @@ final class IdleScenario extends ScenarioCommand {
     int online = fleet.onlineNow();
     report.result("online_at_end", online);
     report.result("closed_by_server", fleet.closedByServer());
-    if (pid > 0) {
+    if (!pid.isEmpty()) {
       report.result("server_rss_before_kib", before);
       report.result("server_rss_after_kib", after);
       report.result("server_rss_max_kib", max);

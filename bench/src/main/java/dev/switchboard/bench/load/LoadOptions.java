@@ -16,8 +16,14 @@ final class LoadOptions {
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server address")
   String host;
 
-  @Option(names = "--port", defaultValue = "5222", description = "Server port")
-  int port;
+  @Option(
+      names = "--port",
+      defaultValue = "5222",
+      split = ",",
+      description =
+          "Server port; several (comma-separated, e.g. the nodes of a cluster) spread the clients"
+              + " over them, client i on port i mod n")
+  List<Integer> ports;
 
   @Option(names = "--domain", defaultValue = "localhost", description = "XMPP domain")
   String domain;
@@ -96,9 +102,11 @@ final class LoadOptions {
 
   @Option(
       names = "--server-pid",
-      defaultValue = "0",
-      description = "PID of the server, to read its memory and CPU from /proc")
-  long serverPid;
+      split = ",",
+      description =
+          "PID of the server, to read its memory and CPU from /proc; several (comma-separated, the"
+              + " nodes of a cluster) are summed")
+  List<Long> serverPids = new ArrayList<>();
 
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON")
   File json;
@@ -109,7 +117,11 @@ final class LoadOptions {
   String label;
 
   String label() {
-    return label != null ? label : host + ":" + port;
+    return label != null ? label : host + ":" + portList();
+  }
+
+  String portList() {
+    return ports.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
   }
 
   int threads() {
@@ -127,7 +139,7 @@ final class LoadOptions {
     }
     return new ClientSettings(
         host,
-        port,
+        List.copyOf(ports),
         domain,
         userPrefix,
         first,

@@ -56,7 +56,7 @@ final class LoginStormScenario extends ScenarioCommand {
       fleet.logoutAll(logoutTimeout);
       report.result("warmup_online", w.online());
     }
-    CpuMeter cpu = new CpuMeter(opts.serverPid);
+    CpuMeter cpu = new CpuMeter(opts.serverPids);
     Fleet.LoginPhase p = loginAll(fleet);
     loginResults(report, "login", p, cpu);
     long online = fleet.onlineNow();

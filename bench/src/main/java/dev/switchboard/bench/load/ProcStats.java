@@ -32,6 +32,38 @@ final class ProcStats {
     return -1;
   }
 
+  /** Summed resident set size of several processes (a cluster on one box), or -1 if unknown. */
+  static long rssKib(java.util.List<Long> pids) {
+    if (pids.isEmpty()) {
+      return -1;
+    }
+    long sum = 0;
+    for (long pid : pids) {
+      long r = rssKib(pid);
+      if (r < 0) {
+        return -1;
+      }
+      sum += r;
+    }
+    return sum;
+  }
+
+  /** Summed CPU seconds of several processes, or -1 when any is unknown. */
+  static double cpuSeconds(java.util.List<Long> pids) {
+    if (pids.isEmpty()) {
+      return -1;
+    }
+    double sum = 0;
+    for (long pid : pids) {
+      double c = cpuSeconds(pid);
+      if (c < 0) {
+        return -1;
+      }
+      sum += c;
+    }
+    return sum;
+  }
+
   /** User plus system CPU seconds the process has used, or -1 when unknown. */
   static double cpuSeconds(long pid) {
     if (pid <= 0) {

@@ -49,7 +49,7 @@ abstract class ScenarioCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Report report = new Report(name(), opts.label());
     report
-        .param("server", opts.host + ":" + opts.port)
+        .param("server", opts.host + ":" + opts.portList())
         .param("users", opts.users)
         .param("accounts", opts.userPrefix + opts.first + ".." + (opts.first + opts.users - 1))
         .param("sasl", opts.mechanism)
@@ -57,7 +57,7 @@ abstract class ScenarioCommand implements Callable<Integer> {
         .param("login_rate_target", rate())
         .param("login_concurrency", concurrency())
         .param("generator_threads", opts.threads())
-        .param("server_pid", opts.serverPid);
+        .param("server_pid", opts.serverPids.isEmpty() ? null : opts.serverPids);
     ExecutorService cpu =
         Executors.newFixedThreadPool(
             Runtime.getRuntime().availableProcessors(),
@@ -66,7 +66,7 @@ abstract class ScenarioCommand implements Callable<Integer> {
               t.setDaemon(true);
               return t;
             });
-    CpuMeter whole = new CpuMeter(opts.serverPid);
+    CpuMeter whole = new CpuMeter(opts.serverPids);
     long rssGen0 = ProcStats.rssKib(ProcessHandle.current().pid());
     long heap0 = liveHeap();
     try (Fleet fleet = new Fleet(opts.settings(cpu), opts.users, opts.threads(), opts.sources)) {

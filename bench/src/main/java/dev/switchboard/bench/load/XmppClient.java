@@ -423,7 +423,7 @@ final class XmppClient extends ChannelInboundHandlerAdapter {
 
   private void startTls() {
     SslHandler ssl =
-        settings.sslContext().newHandler(channel.alloc(), settings.host(), settings.port());
+        settings.sslContext().newHandler(channel.alloc(), settings.host(), settings.port(index));
     channel.pipeline().addFirst("tls", ssl);
     ssl.handshakeFuture()
         .addListener(

@@ -57,7 +57,7 @@ class XmppClientTest {
   private static ClientSettings settings(String mechanism, boolean session) {
     return new ClientSettings(
         "127.0.0.1",
-        5222,
+        java.util.List.of(5222),
         "localhost",
         "u",
         1,

@@ -26,6 +26,7 @@ import dev.switchboard.server.stream.StreamInput;
 import dev.switchboard.server.stream.StreamMachine;
 import dev.switchboard.server.stream.StreamMachine.Transition;
 import dev.switchboard.server.stream.StreamState;
+import dev.switchboard.server.transport.GracefulClose;
 import dev.switchboard.server.transport.XmppStreamHandler;
 import dev.switchboard.server.user.Ack;
 import dev.switchboard.server.user.Delivery;
@@ -40,7 +41,6 @@ import dev.switchboard.xmpp.XmlWriter;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -747,14 +747,12 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
     sb.append(condition.toXml(text)).append("</stream:stream>");
     closing = true;
     services.metrics().streamError(condition);
-    channel
-        .writeAndFlush(ByteBufUtil.writeUtf8(channel.alloc(), sb))
-        .addListener(ChannelFutureListener.CLOSE);
+    GracefulClose.after(channel.writeAndFlush(ByteBufUtil.writeUtf8(channel.alloc(), sb)));
   }
 
   private void closeNow() {
     closing = true;
-    channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    GracefulClose.after(channel.writeAndFlush(Unpooled.EMPTY_BUFFER));
   }
 
   private void write(String xml) {

@@ -6,7 +6,9 @@ import dev.switchboard.xmpp.MessageHints;
 import dev.switchboard.xmpp.StanzaErrorCondition;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -30,7 +32,7 @@ final class MessageDelivery {
   interface Pipe {
     void committed(CompletionStage<Void> stage, long ticket);
 
-    void flushed(CompletionStage<List<Delivery>> stage, String resource);
+    void flushed(CompletionStage<List<Delivery>> stage, String resource, long ticket);
   }
 
   private record Step(long ticket, CompletableFuture<Void> write, Consumer<Throwable> then) {}
@@ -44,6 +46,7 @@ final class MessageDelivery {
   private final List<Held> held = new ArrayList<>();
   private long nextTicket;
   private int flushing;
+  private final Map<Long, CompletableFuture<Void>> flushGates = new HashMap<>();
 
   MessageDelivery(UserContext ctx, UserServices services, Pipe pipe) {
     this.ctx = ctx;
@@ -317,10 +320,16 @@ final class MessageDelivery {
               });
     }
     flushing++;
-    pipe.flushed(all, s.resource());
+    // a step in the ordered queue: whatever the account handles after this presence (an IQ, the
+    // next live message) comes after the stored messages
+    CompletableFuture<Void> gate = new CompletableFuture<>();
+    long ticket = nextTicket++;
+    steps.add(new Step(ticket, gate, error -> {}));
+    flushGates.put(ticket, gate);
+    pipe.flushed(all, s.resource(), ticket);
   }
 
-  void flushed(String resource, List<Delivery> deliveries) {
+  void flushed(String resource, List<Delivery> deliveries, long ticket) {
     ctx.session(resource)
         .ifPresent(
             s -> {
@@ -337,6 +346,11 @@ final class MessageDelivery {
         ctx.session(h.to().resource())
             .ifPresentOrElse(s -> ctx.deliver(s, h.stanza()), () -> redeliver(h.stanza(), null));
       }
+    }
+    CompletableFuture<Void> gate = flushGates.remove(ticket);
+    if (gate != null) {
+      gate.complete(null);
+      drain();
     }
   }
 }

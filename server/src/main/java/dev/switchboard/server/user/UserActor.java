@@ -153,7 +153,7 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
 
   private record CommitDone(long ticket) implements Command, NoSerializationVerificationNeeded {}
 
-  private record FlushDone(String resource, List<Delivery> deliveries)
+  private record FlushDone(String resource, List<Delivery> deliveries, long ticket)
       implements Command, NoSerializationVerificationNeeded {}
 
   private final UserServices services;
@@ -211,14 +211,15 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
               }
 
               @Override
-              public void flushed(CompletionStage<List<Delivery>> stage, String resource) {
+              public void flushed(
+                  CompletionStage<List<Delivery>> stage, String resource, long ticket) {
                 ctx.pipeToSelf(
                     stage,
                     (list, e) -> {
                       if (e != null) {
                         ctx.getLog().error("loading stored messages for {} failed", jid, e);
                       }
-                      return new FlushDone(resource, e == null ? list : List.of());
+                      return new FlushDone(resource, e == null ? list : List.of(), ticket);
                     });
               }
             });
@@ -265,7 +266,8 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
         .onMessage(IoDone.class, this::onIoDone)
         .onMessage(CommitDone.class, m -> onInternal(() -> delivery.committed(m.ticket())))
         .onMessage(
-            FlushDone.class, m -> onInternal(() -> delivery.flushed(m.resource(), m.deliveries())))
+            FlushDone.class,
+            m -> onInternal(() -> delivery.flushed(m.resource(), m.deliveries(), m.ticket())))
         .onMessage(IdleCheck.class, m -> onIdleCheck())
         .onMessage(Stop.class, m -> Behaviors.stopped())
         .onMessage(Command.class, this::onCommand)

@@ -11,19 +11,22 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 /**
- * A TCP proxy on loopback in front of one upstream port, standing in for a flaky mobile network: it
+ * A TCP proxy on loopback in front of an upstream port, standing in for a flaky mobile network: it
  * can cut its connections without warning (both sockets closed, with an RST when asked), swallow
  * everything in flight for a while before cutting (a network that dies silently: each side believes
  * the bytes it wrote went out), and refuse connections while it is "down".
  *
  * <p>One proxy per simulated device, so that cutting a proxy cuts that device only. Each connection
- * is pumped by two virtual threads; when either direction ends, both sockets close.
+ * is pumped by two virtual threads; when either direction ends, both sockets close. The upstream
+ * port is asked for on every new connection, so that in front of a cluster a device reconnects to
+ * another node when its own is gone, as it would through DNS SRV or a load balancer.
  */
 public final class ChaosProxy implements AutoCloseable {
   private final String name;
-  private final int upstreamPort;
+  private final IntSupplier upstreamPort;
   private final ServerSocket listener;
   private final Set<Link> links = ConcurrentHashMap.newKeySet();
   private final Thread acceptor;
@@ -34,6 +37,11 @@ public final class ChaosProxy implements AutoCloseable {
   private volatile boolean closed;
 
   public ChaosProxy(String name, int upstreamPort) throws IOException {
+    this(name, () -> upstreamPort);
+  }
+
+  /** A proxy whose upstream port is chosen for each new connection. */
+  public ChaosProxy(String name, IntSupplier upstreamPort) throws IOException {
     this.name = name;
     this.upstreamPort = upstreamPort;
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -123,7 +131,7 @@ public final class ChaosProxy implements AutoCloseable {
         client.setTcpNoDelay(true);
         upstream.setTcpNoDelay(true);
         upstream.connect(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort), 2000);
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort.getAsInt()), 2000);
       } catch (IOException e) {
         // the server is down (killed, restarting): the client sees its connection drop
         refused.incrementAndGet();

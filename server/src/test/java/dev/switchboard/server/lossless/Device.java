@@ -8,7 +8,6 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.X509TrustManager;
 import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
-import org.jivesoftware.smack.SmackConfiguration;
 import org.jivesoftware.smack.XMPPException.XMPPErrorException;
 import org.jivesoftware.smack.filter.StanzaTypeFilter;
 import org.jivesoftware.smack.packet.ExtensionElement;
@@ -67,10 +66,6 @@ public final class Device {
 
   static {
     SMACK_LOG.setLevel(Level.SEVERE);
-    SmackConfiguration.setDefaultReplyTimeout(8000);
-    XMPPTCPConnection.setUseStreamManagementDefault(true);
-    XMPPTCPConnection.setUseStreamManagementResumptionDefault(true);
-    Roster.setRosterLoadedAtLoginDefault(false);
   }
 
   /** How a message reached the device. */
@@ -346,7 +341,11 @@ public final class Device {
               .setConnectTimeout(5000)
               .build();
       XMPPTCPConnection c = new XMPPTCPConnection(cfg);
+      // per connection, never Smack's JVM-wide defaults: other tests share this JVM
       c.setReplyTimeout(8000);
+      c.setUseStreamManagement(true);
+      c.setUseStreamManagementResumption(true);
+      Roster.getInstanceFor(c).setRosterLoadedAtLogin(false);
       int inst = ++instance;
       c.addSyncStanzaListener(s -> onMessage((Message) s), StanzaTypeFilter.MESSAGE);
       c.addStanzaAcknowledgedListener(this::onAcknowledged);

@@ -4,19 +4,30 @@ import dev.switchboard.server.lossless.DeliveryChecker.Archive;
 import dev.switchboard.server.lossless.DeliveryChecker.DeviceState;
 import dev.switchboard.server.lossless.DeliveryChecker.Report;
 import dev.switchboard.server.lossless.Device.Target;
+import dev.switchboard.server.store.TestDatabases;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jivesoftware.smack.XMPPException.XMPPErrorException;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
@@ -51,6 +62,9 @@ public final class LosslessRun implements AutoCloseable {
    * @param carbons devices turn on XEP-0280 carbons, and every device of an account must get every
    *     message to it; without, a message to a full JID must reach only that device
    * @param verbose also log every message sent, acknowledged and received to {@code events.log}
+   * @param nodes 1: one server on SQLite; more: a cluster of that many nodes on PostgreSQL (a
+   *     private schema of the local server), each device reaching its own node through its proxy
+   *     and another one while that node is down or leaving
    */
   public record Options(
       long seed,
@@ -62,7 +76,8 @@ public final class LosslessRun implements AutoCloseable {
       PrintStream console,
       Duration progressEvery,
       boolean carbons,
-      boolean verbose) {
+      boolean verbose,
+      int nodes) {
     /**
      * 6 accounts, 2 of them with two devices (8 devices), a message per device every ~400 ms,
      * max-resume-time 4 s, progress every 10 s, carbons, verbose.
@@ -78,7 +93,8 @@ public final class LosslessRun implements AutoCloseable {
           console,
           Duration.ofSeconds(10),
           true,
-          true);
+          true,
+          1);
     }
 
     public Options withUsers(int users, int twoDeviceUsers) {
@@ -92,7 +108,8 @@ public final class LosslessRun implements AutoCloseable {
           console,
           progressEvery,
           carbons,
-          verbose);
+          verbose,
+          nodes);
     }
 
     public Options withSendInterval(Duration sendInterval) {
@@ -106,7 +123,8 @@ public final class LosslessRun implements AutoCloseable {
           console,
           progressEvery,
           carbons,
-          verbose);
+          verbose,
+          nodes);
     }
 
     public Options withCarbons(boolean carbons) {
@@ -120,7 +138,24 @@ public final class LosslessRun implements AutoCloseable {
           console,
           progressEvery,
           carbons,
-          verbose);
+          verbose,
+          nodes);
+    }
+
+    /** A cluster of {@code nodes} nodes (more than one) instead of one server. */
+    public Options withNodes(int nodes) {
+      return new Options(
+          seed,
+          users,
+          twoDeviceUsers,
+          sendInterval,
+          maxResumeTime,
+          workDir,
+          console,
+          progressEvery,
+          carbons,
+          verbose,
+          nodes);
     }
 
     public Options withProgress(Duration progressEvery, boolean verbose) {
@@ -134,7 +169,8 @@ public final class LosslessRun implements AutoCloseable {
           console,
           progressEvery,
           carbons,
-          verbose);
+          verbose,
+          nodes);
     }
   }
 
@@ -148,10 +184,17 @@ public final class LosslessRun implements AutoCloseable {
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().daemon().name("lossless-timer").unstarted(r));
-  private ServerProcess server;
+  private final List<ServerProcess> servers = new ArrayList<>();
+  private final List<Integer> httpPorts = new ArrayList<>();
+
+  /** Nodes being killed, leaving or restarting: proxies send new connections elsewhere. */
+  private final Set<Integer> unavailable = ConcurrentHashMap.newKeySet();
+
+  private TestDatabases.PostgresSchema schema;
   private volatile boolean sending;
   private volatile boolean stopped;
   private long serverKills;
+  private long leaves;
   private long cuts;
   private long blackholes;
   private long offlines;
@@ -186,30 +229,45 @@ public final class LosslessRun implements AutoCloseable {
             + o.seed()
             + " to repeat), work dir "
             + o.workDir().toAbsolutePath());
-    server =
-        new ServerProcess(
-            o.workDir(), Map.of("c2s.max-resume-time", o.maxResumeTime().toMillis() + "ms"));
+    Map<String, String> base = Map.of("c2s.max-resume-time", o.maxResumeTime().toMillis() + "ms");
+    if (o.nodes() <= 1) {
+      servers.add(new ServerProcess(o.workDir(), base));
+    } else {
+      createClusterNodes(base);
+    }
     Map<String, String> accounts = new LinkedHashMap<>();
     for (int i = 0; i < o.users(); i++) {
       accounts.put("u" + i, "pw-u" + i);
     }
-    server.createAccounts(accounts);
-    server.start();
-    log.say("server started on port " + server.port() + ", log in " + server.logFile());
+    ServerProcess first = servers.getFirst();
+    first.createAccounts(accounts);
+    first.start();
+    for (ServerProcess node : servers.subList(1, servers.size())) {
+      // one certificate for the domain on every node, as a real deployment has
+      copyTree(first.dataDir().resolve("tls"), node.dataDir().resolve("tls"));
+      node.start();
+    }
+    if (isCluster() && !await(Duration.ofSeconds(90), () -> upMembers(0) == servers.size())) {
+      throw new IllegalStateException("the cluster did not form; logs in " + o.workDir());
+    }
+    for (ServerProcess node : servers) {
+      log.say("server started on port " + node.port() + ", log in " + node.logFile());
+    }
     int index = 0;
     for (int i = 0; i < o.users(); i++) {
       String user = "u" + i;
       List<String> resources =
           i < o.twoDeviceUsers() ? List.of("phone", "laptop") : List.of("phone");
       for (String res : resources) {
-        ChaosProxy proxy = new ChaosProxy(user + "-" + res, server.port());
+        int home = index % servers.size();
+        ChaosProxy proxy = new ChaosProxy(user + "-" + res, () -> upstreamPort(home));
         Device d =
             new Device(
                 user,
                 res,
                 accounts.get(user),
                 proxy,
-                server::trustManager,
+                first::trustManager,
                 ledger,
                 log,
                 o.carbons(),
@@ -273,25 +331,46 @@ public final class LosslessRun implements AutoCloseable {
    * the server with SIGKILL and start it again on the same data directory and port.
    */
   public void chaos(Duration duration, int serverKills) throws InterruptedException {
+    chaos(duration, serverKills, 0);
+  }
+
+  /**
+   * As {@link #chaos(Duration, int)}; in a cluster a kill is one node's, the others keep serving
+   * while it is down, and {@code nodeLeaves} times a node leaves gracefully (SIGTERM: it sends its
+   * clients elsewhere) and is started again. Kills come first, then leaves, spread over the time.
+   */
+  public void chaos(Duration duration, int serverKills, int nodeLeaves)
+      throws InterruptedException {
+    if (nodeLeaves > 0 && !isCluster()) {
+      throw new IllegalArgumentException("graceful leaves need a cluster");
+    }
     long start = System.nanoTime();
     long end = start + duration.toNanos();
     List<Long> kills = new ArrayList<>();
-    for (int i = 1; i <= serverKills; i++) {
-      long slot = duration.toNanos() / (serverKills + 1);
+    List<Boolean> isKill = new ArrayList<>();
+    int events = serverKills + nodeLeaves;
+    for (int i = 1; i <= events; i++) {
+      long slot = duration.toNanos() / (events + 1);
       long jitter = (long) ((chaosRandom.nextDouble() - 0.5) * slot * 0.5);
       kills.add(start + slot * i + jitter);
+      isKill.add(i <= serverKills);
     }
-    log.say("chaos for " + duration.toSeconds() + " s with " + serverKills + " server kill(s)");
+    log.say(
+        "chaos for "
+            + duration.toSeconds()
+            + " s with "
+            + serverKills
+            + " server kill(s)"
+            + (isCluster() ? " and " + nodeLeaves + " graceful leave(s), " + servers.size() : "")
+            + (isCluster() ? " nodes" : ""));
     sending = true;
     long nextProgress = start + o.progressEvery().toNanos();
     while (System.nanoTime() < end) {
       Thread.sleep(200 + chaosRandom.nextInt(1300));
       if (!kills.isEmpty() && System.nanoTime() >= kills.getFirst()) {
         kills.removeFirst();
-        long down = System.nanoTime();
-        killServer();
+        long down = isKill.removeFirst() ? killServer() : leaveNode();
         // the time the server was down does not count: there is traffic after every restart
-        down = System.nanoTime() - down;
         end += down;
         nextProgress += down;
         continue;
@@ -302,8 +381,13 @@ public final class LosslessRun implements AutoCloseable {
         nextProgress += o.progressEvery().toNanos();
       }
     }
-    for (Long ignored : kills) {
-      killServer(); // a kill that fell after the end still happens
+    for (Boolean kill : isKill) {
+      // a kill or leave that fell after the end still happens
+      if (kill) {
+        killServer();
+      } else {
+        leaveNode();
+      }
     }
     sending = false;
     log.say("chaos over: " + progress());
@@ -353,7 +437,17 @@ public final class LosslessRun implements AutoCloseable {
     }
   }
 
-  private void killServer() throws InterruptedException {
+  /**
+   * Kills the server (or one node) with SIGKILL and starts it again; returns the nanoseconds to not
+   * count.
+   */
+  private long killServer() throws InterruptedException {
+    if (isCluster()) {
+      killNode();
+      return 0; // the other nodes served all along
+    }
+    long t0 = System.nanoTime();
+    ServerProcess server = servers.getFirst();
     log.say("chaos: SIGKILL the server (" + progress() + ")");
     server.kill();
     serverKills++;
@@ -363,6 +457,130 @@ public final class LosslessRun implements AutoCloseable {
     Thread.sleep(200 + chaosRandom.nextInt(2300));
     server.restart();
     log.say("server restarted on the same data directory and port");
+    return System.nanoTime() - t0;
+  }
+
+  private void killNode() throws InterruptedException {
+    int k = chaosRandom.nextInt(servers.size());
+    unavailable.add(k);
+    log.say("chaos: SIGKILL node n" + (k + 1) + " (" + progress() + ")");
+    long t0 = System.nanoTime();
+    servers.get(k).kill();
+    serverKills++;
+    // its clients' connections died with it; they reconnect to the other nodes meanwhile
+    int witness = (k + 1) % servers.size();
+    if (!await(Duration.ofSeconds(90), () -> upMembers(witness) == servers.size() - 1)) {
+      log.say("the cluster did not remove node n" + (k + 1) + " within 90 s");
+    } else {
+      log.say(
+          "node n"
+              + (k + 1)
+              + " removed from the cluster "
+              + (System.nanoTime() - t0) / 1_000_000
+              + " ms after the kill");
+    }
+    rejoin(k);
+  }
+
+  /** One node leaves gracefully (SIGTERM) and comes back; returns the nanoseconds to not count. */
+  private long leaveNode() throws InterruptedException {
+    int k = chaosRandom.nextInt(servers.size());
+    unavailable.add(k);
+    log.say("chaos: node n" + (k + 1) + " leaves gracefully, SIGTERM (" + progress() + ")");
+    int status = servers.get(k).terminate(Duration.ofSeconds(90));
+    leaves++;
+    log.say("node n" + (k + 1) + " exited with status " + status);
+    int witness = (k + 1) % servers.size();
+    await(Duration.ofSeconds(60), () -> upMembers(witness) == servers.size() - 1);
+    rejoin(k);
+    return 0;
+  }
+
+  private void rejoin(int k) throws InterruptedException {
+    servers.get(k).restart();
+    int witness = (k + 1) % servers.size();
+    if (!await(Duration.ofSeconds(90), () -> upMembers(witness) == servers.size())) {
+      log.say("node n" + (k + 1) + " did not rejoin within 90 s");
+    } else {
+      log.say("node n" + (k + 1) + " restarted and back in the cluster");
+    }
+    unavailable.remove(k);
+  }
+
+  private boolean isCluster() {
+    return servers.size() > 1;
+  }
+
+  /** The node a device whose own node is {@code home} reaches now. */
+  private int upstreamPort(int home) {
+    for (int i = 0; i < servers.size(); i++) {
+      int k = (home + i) % servers.size();
+      if (!unavailable.contains(k)) {
+        return servers.get(k).port();
+      }
+    }
+    return servers.get(home).port();
+  }
+
+  private void createClusterNodes(Map<String, String> base) throws Exception {
+    schema = new TestDatabases.PostgresSchema();
+    List<Integer> clusterPorts = new ArrayList<>();
+    for (int i = 0; i < o.nodes(); i++) {
+      clusterPorts.add(ServerProcess.freePort());
+      httpPorts.add(ServerProcess.freePort());
+    }
+    for (int i = 0; i < o.nodes(); i++) {
+      Map<String, String> s = new LinkedHashMap<>(base);
+      s.put("database.url", "\"" + schema.jdbcUrl() + "\"");
+      s.put("database.user", "\"" + TestDatabases.PG_USER + "\"");
+      s.put("cluster.node-name", "\"n" + (i + 1) + "\"");
+      s.put("cluster.port", clusterPorts.get(i).toString());
+      // the first two nodes are seeds, so that any one of them can come back while the other runs
+      s.put(
+          "cluster.seeds",
+          "[\"127.0.0.1:" + clusterPorts.get(0) + "\", \"127.0.0.1:" + clusterPorts.get(1) + "\"]");
+      s.put("cluster.stable-after", "3s");
+      s.put("http.port", httpPorts.get(i).toString());
+      servers.add(new ServerProcess(o.workDir().resolve("n" + (i + 1)), s));
+    }
+  }
+
+  /** Members with status Up as node {@code node} sees them, or -1 if it does not answer. */
+  private int upMembers(int node) {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      String json =
+          http.send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + httpPorts.get(node) + "/admin/cluster"))
+                      .timeout(Duration.ofSeconds(5))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      Matcher m = Pattern.compile("\"status\":\"Up\"").matcher(json);
+      int n = 0;
+      while (m.find()) {
+        n++;
+      }
+      return n;
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (var files = Files.walk(from)) {
+      for (Path f : files.toList()) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
   }
 
   /**
@@ -516,8 +734,8 @@ public final class LosslessRun implements AutoCloseable {
       }
     }
     return String.format(
-        "sent %d, acknowledged %d, receptions %d, server kills %d, %s",
-        sent, acked, totalReceived(), serverKills, stats());
+        "sent %d, acknowledged %d, receptions %d, server kills %d, graceful leaves %d, %s",
+        sent, acked, totalReceived(), serverKills, leaves, stats());
   }
 
   /** Connection statistics: what the chaos did and how the devices recovered. */
@@ -563,6 +781,11 @@ public final class LosslessRun implements AutoCloseable {
     return serverKills;
   }
 
+  /** Graceful leaves of a node so far (clusters only). */
+  public long leaves() {
+    return leaves;
+  }
+
   public Path workDir() {
     return o.workDir();
   }
@@ -603,15 +826,22 @@ public final class LosslessRun implements AutoCloseable {
       d.proxy().close();
     }
     timer.shutdownNow();
-    if (server != null) {
+    for (ServerProcess server : servers) {
       server.close();
+    }
+    if (schema != null) {
+      try {
+        schema.close();
+      } catch (java.sql.SQLException e) {
+        log.say("dropping the test schema failed: " + e);
+      }
     }
     log.close();
   }
 
   /** Deletes the data directory (after a successful run). */
   public void deleteData() throws IOException {
-    if (server != null) {
+    for (ServerProcess server : servers) {
       try (var files = java.nio.file.Files.walk(server.dataDir())) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
