@@ -54,6 +54,9 @@ public final class PekkoConfig {
               }
               coordinated-shutdown.exit-jvm = off
               coordinated-shutdown.run-by-jvm-shutdown-hook = off
+              # our own shutdown hook drains sessions, then leaves; Pekko's hooks would cut
+              # remoting at once and the node would be downed as unreachable instead
+              jvm-shutdown-hooks = off
             }
             """
                 .formatted(

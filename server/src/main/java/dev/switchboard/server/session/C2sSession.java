@@ -94,7 +94,10 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
   /** Messages read from the client and not yet confirmed handled, by their stream sequence. */
   private final Map<Long, Pending> awaitingAck = new LinkedHashMap<>();
 
-  private record Pending(Element stanza, long since) {}
+  /**
+   * @param to the bare JID the message is for (its account), for {@link Ack#after()}
+   */
+  private record Pending(Element stanza, String to, long since) {}
 
   private static final Duration RETRY_AFTER = Duration.ofSeconds(10);
   private final ActorRef<UserActor.BindResult> bindReplies;
@@ -244,13 +247,39 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
     for (Map.Entry<Long, Pending> e : awaitingAck.entrySet()) {
       Pending p = e.getValue();
       if (now - p.since() >= RETRY_AFTER.toNanos() && state.jid() != null) {
-        e.setValue(new Pending(p.stanza(), now));
-        services
-            .router()
-            .fromClient(state.jid(), p.stanza(), new Ack(getContext().getSelf(), e.getKey()));
+        e.setValue(new Pending(p.stanza(), p.to(), now));
+        Ack ack =
+            new Ack(getContext().getSelf(), e.getKey(), unconfirmedBefore(e.getKey(), p.to()));
+        services.router().fromClient(state.jid(), p.stanza(), ack);
       }
     }
     return this;
+  }
+
+  /** The bare JID of the account a message goes to: its own account without a {@code to}. */
+  private String recipientAccount(Element message) {
+    Jid to = Jid.tryParse(message.attr("to"));
+    if (to == null) {
+      return state.jid() == null ? "" : state.jid().toBare().toString();
+    }
+    return to.toBare().toString();
+  }
+
+  /**
+   * The latest message before {@code seq} to the same account that is not confirmed yet, or -1: the
+   * recipient handles that one first.
+   */
+  private long unconfirmedBefore(long seq, String to) {
+    long before = -1;
+    for (Map.Entry<Long, Pending> e : awaitingAck.entrySet()) {
+      if (e.getKey() >= seq) {
+        break;
+      }
+      if (e.getValue().to().equals(to)) {
+        before = e.getKey();
+      }
+    }
+    return before;
   }
 
   private static boolean isFinalUnavailable(Element e) {
@@ -295,9 +324,10 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
         Ack ack = null;
         Element stanza = r.stanza();
         if (stanza.name().equals("message") && currentSeq >= 0) {
-          ack = new Ack(getContext().getSelf(), currentSeq);
+          String to = recipientAccount(stanza);
+          ack = new Ack(getContext().getSelf(), currentSeq, unconfirmedBefore(currentSeq, to));
           currentAwaitsAck = true;
-          awaitingAck.put(currentSeq, new Pending(stanza, System.nanoTime()));
+          awaitingAck.put(currentSeq, new Pending(stanza, to, System.nanoTime()));
           if (!timers.isTimerActive("ack-retry")) {
             timers.startTimerWithFixedDelay("ack-retry", new RetryUnhandled(), RETRY_AFTER);
           }

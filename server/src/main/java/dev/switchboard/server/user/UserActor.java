@@ -149,6 +149,8 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
 
   private record IdleCheck() implements Command, NoSerializationVerificationNeeded {}
 
+  private record ReleaseHeld() implements Command, NoSerializationVerificationNeeded {}
+
   private record RebindWaitOver() implements Command, NoSerializationVerificationNeeded {}
 
   private record CommitDone(long ticket) implements Command, NoSerializationVerificationNeeded {}
@@ -160,6 +162,7 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
   private final Jid jid;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final StashBuffer<Command> stash;
+  private final ArrivalOrder arrivals = new ArrivalOrder();
   private final TimerScheduler<Command> timers;
   private final Map<String, SessionEntry> sessions = new LinkedHashMap<>();
   private final Map<StateKey<?>, Object> state = new HashMap<>();
@@ -269,6 +272,7 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
             FlushDone.class,
             m -> onInternal(() -> delivery.flushed(m.resource(), m.deliveries(), m.ticket())))
         .onMessage(IdleCheck.class, m -> onIdleCheck())
+        .onMessage(ReleaseHeld.class, m -> onReleaseHeld())
         .onMessage(Stop.class, m -> Behaviors.stopped())
         .onMessage(Command.class, this::onCommand)
         .build();
@@ -336,6 +340,7 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
     switch (c) {
       case Incoming in when !isMessage(in.stanza()) && delivery.busy() ->
           delivery.afterPending(() -> incoming(in.stanza(), in.ack()));
+      case Incoming in when isMessage(in.stanza()) -> incomingMessage(in);
       case Incoming in -> incoming(in.stanza(), in.ack());
       case FromSession fs when !isMessage(fs.stanza()) && delivery.busy() ->
           delivery.afterPending(() -> fromSession(fs));
@@ -382,7 +387,7 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
 
   private Behavior<Command> onIdleCheck() {
     boolean idle = System.nanoTime() - lastActivity > IDLE_PASSIVATION.toNanos();
-    if (sessions.isEmpty() && idle && pendingIo == 0 && !loading) {
+    if (sessions.isEmpty() && idle && pendingIo == 0 && !loading && arrivals.isEmpty()) {
       shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
     }
     return this;
@@ -534,6 +539,40 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
     } else {
       route(fs.stanza());
     }
+  }
+
+  /** A message from a session, in the order its sender sent it (see {@link ArrivalOrder}). */
+  private void incomingMessage(Incoming in) {
+    long now = System.nanoTime();
+    if (!arrivals.admit(in, now)) {
+      if (!timers.isTimerActive("release-held")) {
+        timers.startTimerWithFixedDelay("release-held", new ReleaseHeld(), Duration.ofSeconds(5));
+      }
+      return;
+    }
+    incoming(in.stanza(), in.ack());
+    arrivals.handled(in.ack());
+    releaseHeld(now);
+  }
+
+  private void releaseHeld(long now) {
+    if (arrivals.isEmpty()) {
+      return;
+    }
+    for (Incoming next : arrivals.releasable(now)) {
+      incoming(next.stanza(), next.ack());
+    }
+    if (arrivals.isEmpty()) {
+      timers.cancel("release-held");
+    }
+  }
+
+  private Behavior<Command> onReleaseHeld() {
+    if (loading || pendingIo > 0) {
+      return this; // the next tick, or the next message, releases them
+    }
+    releaseHeld(System.nanoTime());
+    return this;
   }
 
   private void incoming(Element stanza, Ack ack) {
