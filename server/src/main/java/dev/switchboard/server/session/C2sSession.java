@@ -106,6 +106,10 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
   private String pendingBindId;
   private Element finalPresence;
   private Element lastPresence;
+
+  /** What the owner asked to be handed to its successor ({@link SessionCommand.KeepForRebind}). */
+  private final Map<String, String> keptForRebind = new LinkedHashMap<>();
+
   private boolean closing;
   private boolean pingOutstanding;
   private long loginStarted;
@@ -152,6 +156,16 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
         .onMessage(OwnerLost.class, m -> onOwnerLost())
         .onMessage(ConnectionClosed.class, m -> onConnectionClosed())
         .onMessage(Handled.class, this::onHandled)
+        .onMessage(
+            SessionCommand.KeepForRebind.class,
+            k -> {
+              if (k.value() == null) {
+                keptForRebind.remove(k.key());
+              } else {
+                keptForRebind.put(k.key(), k.value());
+              }
+              return this;
+            })
         .onMessage(TakeOver.class, this::onTakeOver)
         .onMessage(TakeOverAnswer.class, this::onTakeOverAnswer)
         .onMessage(ResumeTimeout.class, m -> Behaviors.stopped())
@@ -645,7 +659,12 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
         .user(state.jid())
         .tell(
             new UserActor.Rebind(
-                state.jid(), getContext().getSelf(), lastPresence, bindReplies, services.nodeId()));
+                state.jid(),
+                getContext().getSelf(),
+                lastPresence,
+                bindReplies,
+                services.nodeId(),
+                Map.copyOf(keptForRebind)));
     // the request may be lost on its way to a node that is itself being replaced: ask again
     // until the new owner answers
     timers.startSingleTimer("rebind", new OwnerLost(), Duration.ofSeconds(3));

@@ -36,6 +36,13 @@ public sealed interface SessionCommand extends CborSerializable {
   /** The stanza this session read as number {@code seq} has been handled (stored or delivered). */
   record Handled(long seq) implements SessionCommand {}
 
+  /**
+   * Per-session state the account's owner keeps (carbons on, for example) that the session hands to
+   * the next owner when it registers again after losing its owner ({@code value} null: forget the
+   * key).
+   */
+  record KeepForRebind(String key, String value) implements SessionCommand {}
+
   /** The TCP connection is gone. */
   record ConnectionClosed() implements SessionCommand, NoSerializationVerificationNeeded {}
 

@@ -99,7 +99,8 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
       ActorRef<SessionCommand> session,
       Element presence,
       ActorRef<BindResult> replyTo,
-      String node)
+      String node,
+      Map<String, String> kept)
       implements Command {}
 
   /**
@@ -456,14 +457,14 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
       return;
     }
     if (takeResource(r.jid().resource(), r.replyTo())) {
-      register(new SessionEntry(r.jid(), r.session(), r.presence(), true, r.node()), r.replyTo());
+      SessionEntry entry = new SessionEntry(r.jid(), r.session(), r.presence(), true, r.node());
+      register(entry, r.replyTo());
+      Map<String, String> kept = r.kept() == null ? Map.of() : r.kept();
+      services.features().forEach(f -> f.rebound(this, entry, kept));
     }
   }
 
   private void nodeGone(NodeGone g) {
-    getContext()
-        .getLog()
-        .info("DEBUG nodeGone {} {} known={} exists={}", jid, g, sessions.keySet(), exists);
     for (String resource : g.resources()) {
       SessionEntry known = sessions.get(resource);
       if (known != null && g.node().equals(known.node())) {
@@ -678,6 +679,13 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
     sessions.put(entry.resource(), entry);
     if (!old.available() && entry.available()) {
       delivery.sessionAvailable(entry); // stored messages go to it before anything new
+    }
+  }
+
+  @Override
+  public void keepForRebind(SessionEntry s, String key, String value) {
+    if (s.session() != null) {
+      s.session().tell(new SessionCommand.KeepForRebind(key, value));
     }
   }
 

@@ -28,6 +28,13 @@ public interface UserContext {
   /** Writes a stanza to one of this account's sessions. */
   void deliver(SessionEntry to, Element stanza);
 
+  /**
+   * Asks a session to keep per-session state of a feature and hand it back when it registers with a
+   * new owner (after a node failure or a move); {@code value} null forgets the key. See {@link
+   * UserFeature#rebound}.
+   */
+  void keepForRebind(SessionEntry session, String key, String value);
+
   /** Writes a stanza to a session; its receipt comes back to the features once acknowledged. */
   void deliver(SessionEntry to, Delivery delivery);
 

@@ -3,6 +3,7 @@ package dev.switchboard.server.user;
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -76,6 +77,12 @@ public interface UserFeature {
 
   /** The account was deleted; its sessions have ended (see {@link #sessionEnded}). */
   default void accountDeleted(UserContext ctx) {}
+
+  /**
+   * A session registered again with this (new) owner, handing back what features asked it to keep
+   * with {@link UserContext#keepForRebind}.
+   */
+  default void rebound(UserContext ctx, SessionEntry session, Map<String, String> kept) {}
 
   /** The client acknowledged deliveries that carried these receipts. */
   default void acknowledged(UserContext ctx, List<String> receipts) {}

@@ -11,6 +11,7 @@ import dev.switchboard.xmpp.Jid;
 import dev.switchboard.xmpp.StanzaErrorCondition;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,6 +21,16 @@ import java.util.Set;
 final class CarbonsFeature implements UserFeature {
   /** The resources of this account that enabled carbons. */
   private static final StateKey<Set<String>> ENABLED = StateKey.named("carbons-enabled");
+
+  /** What a session keeps for the account's next owner: carbons stay on across a node failure. */
+  private static final String KEPT = "carbons";
+
+  @Override
+  public void rebound(UserContext ctx, SessionEntry session, Map<String, String> kept) {
+    if ("on".equals(kept.get(KEPT))) {
+      enabled(ctx).add(session.resource());
+    }
+  }
 
   /**
    * {@code <enable/>} or {@code <disable/>} (section 4, 5), from one of the account's resources.
@@ -35,13 +46,16 @@ final class CarbonsFeature implements UserFeature {
       ctx.route(iq.error(StanzaErrorCondition.BAD_REQUEST));
       return;
     }
-    if (ctx.session(from.resource()).isEmpty()) {
+    var session = ctx.session(from.resource());
+    if (session.isEmpty()) {
       return; // the session ended meanwhile
     }
     if (op.equals("enable")) {
       enabled(ctx).add(from.resource());
+      ctx.keepForRebind(session.get(), KEPT, "on");
     } else {
       enabled(ctx).remove(from.resource());
+      ctx.keepForRebind(session.get(), KEPT, null);
     }
     ctx.route(iq.result());
   }
