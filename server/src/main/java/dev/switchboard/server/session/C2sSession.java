@@ -100,6 +100,13 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
   private record Pending(Element stanza, String to, long since) {}
 
   private static final Duration RETRY_AFTER = Duration.ofSeconds(10);
+
+  /**
+   * How often unconfirmed messages are looked at: each is resent {@link #RETRY_AFTER} after it was
+   * last sent, not up to a whole period later (the client's acks wait for the oldest one).
+   */
+  private static final Duration RETRY_CHECK = Duration.ofSeconds(1);
+
   private final ActorRef<UserActor.BindResult> bindReplies;
   private StreamState state;
   private SaslExchange sasl;
@@ -343,7 +350,7 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
           currentAwaitsAck = true;
           awaitingAck.put(currentSeq, new Pending(stanza, to, System.nanoTime()));
           if (!timers.isTimerActive("ack-retry")) {
-            timers.startTimerWithFixedDelay("ack-retry", new RetryUnhandled(), RETRY_AFTER);
+            timers.startTimerWithFixedDelay("ack-retry", new RetryUnhandled(), RETRY_CHECK);
           }
         }
         services.router().fromClient(state.jid(), stanza, ack);
@@ -636,6 +643,12 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
         if (!rebinding) {
           services.metrics().sessionBound();
           return apply(machine.handle(state, new StreamInput.Bound(b.jid(), pendingBindId)));
+        }
+        // a new owner: what went to the old one and was not confirmed may be lost; send it again
+        if (!awaitingAck.isEmpty()) {
+          long due = System.nanoTime() - RETRY_AFTER.toNanos();
+          awaitingAck.replaceAll((seq, p) -> new Pending(p.stanza(), p.to(), due));
+          onRetryUnhandled();
         }
         return this;
       }

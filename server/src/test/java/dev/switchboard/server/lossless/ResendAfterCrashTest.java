@@ -22,27 +22,25 @@ import org.jivesoftware.smack.packet.StanzaBuilder;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.sid.element.OriginIdElement;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.jxmpp.jid.impl.JidCreate;
 
 /**
- * A server bug the lossless soak found (seed 11, second server kill): an acknowledged message that
- * never reaches the recipient nor its archive.
+ * A regression test for a bug the lossless soak found (seed 11, second server kill): an
+ * acknowledged message that never reached the recipient nor its archive.
  *
  * <p>The sender's archive copy commits before the message is routed; the recipient's copy commits
  * later, in the recipient's user actor. Killed between the two commits, the server restarts with
  * only the sender's copy. The client never got its acknowledgement, so it resends the message
  * (Smack resends every unacknowledged stanza after a failed resumption; {@code <failed/>} after a
  * restart has no {@code h}). {@code MessageArchiver} finds the origin-id in the sender's archive,
- * takes it for a resend of a message already handled, and acknowledges it without passing it on: it
- * is lost.
+ * took it for a resend of a message already handled, and acknowledged it without passing it on: it
+ * was lost. Now the sender's side only avoids a second archive row; the resend is passed on and the
+ * recipient's archive decides whether it is a duplicate.
  *
  * <p>This test sets up the state the crash leaves (the sender's archive holds the message, nothing
- * else does) and resends it: the recipient must get it. It fails until that is fixed, so it only
- * runs with {@code -Dswitchboard.knownBugs=true}.
+ * else does) and resends it: the recipient must get it.
  */
-@EnabledIfSystemProperty(named = "switchboard.knownBugs", matches = "true")
-class KnownBugResendAfterCrashTest {
+class ResendAfterCrashTest {
   @Test
   void aResendWhoseSenderCopyAloneSurvivedACrashStillReachesTheRecipient() throws Exception {
     try (TestServer server = TestServer.start()) {
