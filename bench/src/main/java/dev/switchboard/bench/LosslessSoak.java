@@ -20,8 +20,12 @@ import java.time.Duration;
  * java --enable-native-access=ALL-UNNAMED -cp 'bench/target/switchboard-bench.jar:bench/target/lib/*' \
  *   dev.switchboard.bench.LosslessSoak --minutes 30 [--seed N] [--round-minutes 3]
  *   [--kills-per-round 1] [--users 6] [--two-device-users 2] [--send-interval-ms 400]
- *   [--work target/lossless-soak] [--verbose] [--no-carbons]
+ *   [--work target/lossless-soak] [--verbose] [--no-carbons] [--nodes 3 --leaves-per-round 1]
  * </pre>
+ *
+ * <p>With {@code --nodes N} (N > 1) the server is a cluster of N nodes on a private schema of the
+ * local PostgreSQL; a kill is one node's, and {@code --leaves-per-round} nodes leave gracefully
+ * (SIGTERM) and come back in each round.
  */
 public final class LosslessSoak {
   private LosslessSoak() {}
@@ -37,6 +41,8 @@ public final class LosslessSoak {
     Path work = null;
     boolean verbose = false;
     boolean carbons = true;
+    int nodes = 1;
+    int leavesPerRound = 0;
 
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -51,6 +57,8 @@ public final class LosslessSoak {
         case "--work" -> work = Path.of(args[++i]);
         case "--verbose" -> verbose = true;
         case "--no-carbons" -> carbons = false;
+        case "--nodes" -> nodes = Integer.parseInt(args[++i]);
+        case "--leaves-per-round" -> leavesPerRound = Integer.parseInt(args[++i]);
         default -> {
           System.err.println("unknown argument " + a);
           System.exit(2);
@@ -61,7 +69,7 @@ public final class LosslessSoak {
       System.err.println(
           "usage: LosslessSoak --minutes N [--seed N] [--round-minutes M] [--kills-per-round K]"
               + " [--users U] [--two-device-users T] [--send-interval-ms MS] [--work DIR]"
-              + " [--verbose] [--no-carbons]");
+              + " [--verbose] [--no-carbons] [--nodes N [--leaves-per-round L]]");
       System.exit(2);
     }
     if (work == null) {
@@ -72,7 +80,8 @@ public final class LosslessSoak {
             .withUsers(users, twoDeviceUsers)
             .withSendInterval(Duration.ofMillis(sendIntervalMs))
             .withProgress(Duration.ofSeconds(30), verbose)
-            .withCarbons(carbons);
+            .withCarbons(carbons)
+            .withNodes(nodes);
     long t0 = System.nanoTime();
     long end = t0 + (long) (minutes * 60e9);
     Report report = null;
@@ -85,13 +94,13 @@ public final class LosslessSoak {
         if (chaos.toSeconds() < 10) {
           break;
         }
-        run.chaos(chaos, killsPerRound);
+        run.chaos(chaos, killsPerRound, nodes > 1 ? leavesPerRound : 0);
         run.settle(Duration.ofMinutes(3));
         report = run.check();
         double elapsed = (System.nanoTime() - t0) / 60e9;
         System.out.printf(
-            "round %d done after %.1f min (%d server kills so far): %s%n",
-            round, elapsed, run.serverKills(), report.summary());
+            "round %d done after %.1f min (%d server kills, %d graceful leaves so far): %s%n",
+            round, elapsed, run.serverKills(), run.leaves(), report.summary());
         System.out.flush();
       }
       if (report != null) {

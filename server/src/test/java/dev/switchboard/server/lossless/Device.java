@@ -112,6 +112,10 @@ public final class Device {
 
   private volatile XMPPTCPConnection conn;
   private volatile int instance;
+
+  /** Counts fresh logins: the stream messages are sent on (a resumption keeps it). */
+  private volatile int stream;
+
   private long nextSeq = 1;
   private final List<Reception> received = new ArrayList<>();
   private String syncPoint;
@@ -184,6 +188,11 @@ public final class Device {
 
   public synchronized String syncPoint() {
     return syncPoint;
+  }
+
+  /** The XMPP stream the device sends on now (see {@link Ledger.Sent#stream}). */
+  int stream() {
+    return stream;
   }
 
   /** The connection instance (app start) the device uses now. */
@@ -320,6 +329,7 @@ public final class Device {
       log.log(name() + " resumed on instance " + instance);
     } else {
       fresh.incrementAndGet();
+      stream++;
       carbonsOn = false; // a new session
       log.log(name() + " logged in fresh on instance " + instance);
     }
@@ -359,7 +369,7 @@ public final class Device {
   private void send(XMPPTCPConnection c, Target t) throws Exception {
     long seq = nextSeq++;
     String id = user + "-" + resource + "-" + seq;
-    Ledger.Sent s = new Ledger.Sent(name(), seq, t.user(), t.resource(), id, instance);
+    Ledger.Sent s = new Ledger.Sent(name(), seq, t.user(), t.resource(), id, instance, stream);
     ledger.add(s);
     Jid to = JidCreate.from(t.jid());
     Message m =

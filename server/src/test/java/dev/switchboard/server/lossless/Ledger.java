@@ -17,9 +17,17 @@ public final class Ledger {
    *     JID
    * @param id the stanza id and XEP-0359 origin-id
    * @param instance which connection instance of the sender (app start) sent it
+   * @param stream which XMPP stream of the sender sent it: a fresh login starts a new one, a
+   *     resumption continues the old one
    */
   public record Sent(
-      String sender, long seq, String toUser, String toResource, String id, int instance) {}
+      String sender,
+      long seq,
+      String toUser,
+      String toResource,
+      String id,
+      int instance,
+      int stream) {}
 
   /** What became of a message after it was sent. */
   public static final class Fate {

@@ -614,16 +614,19 @@ public final class LosslessRun implements AutoCloseable {
     log.say("settled: " + progress());
   }
 
-  /** Messages sent on a device's current connection instance that are not acknowledged yet. */
+  /**
+   * Messages sent on a device's current stream that are not acknowledged yet; what an earlier
+   * stream left unacknowledged is never acknowledged on it (the client may resend it on the new).
+   */
   private long unacknowledgedOnCurrentInstances() {
     long n = 0;
     Map<String, Integer> current = new LinkedHashMap<>();
     for (Device d : devices) {
-      current.put(d.name(), d.instance());
+      current.put(d.name(), d.stream());
     }
     for (Ledger.Sent s : ledger.all()) {
       Ledger.Fate f = ledger.fate(s);
-      if (f.handedOver() && !f.acked() && current.get(s.sender()) == s.instance()) {
+      if (f.handedOver() && !f.acked() && current.get(s.sender()) == s.stream()) {
         n++;
       }
     }
