@@ -56,7 +56,7 @@ public final class GracefulClose {
     }
   }
 
-  /** Swallows the client's remaining bytes and closes when the client does. */
+  /** Swallows the client's remaining bytes until the client or the linger timer closes. */
   private static final class Discard extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -69,11 +69,7 @@ public final class GracefulClose {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent
-          || evt instanceof io.netty.channel.socket.ChannelInputShutdownReadComplete) {
-        ctx.close();
-      }
-      // idle events and the like no longer matter
+      // idle events no longer matter; the client's FIN closes the channel (no half-closure)
     }
 
     @Override

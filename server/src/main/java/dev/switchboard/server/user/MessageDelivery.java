@@ -45,7 +45,10 @@ final class MessageDelivery {
   private final ArrayDeque<Step> steps = new ArrayDeque<>();
   private final List<Held> held = new ArrayList<>();
   private long nextTicket;
-  private int flushing;
+
+  /**
+   * Stored messages being loaded for sessions, by their step's ticket; live ones wait meanwhile.
+   */
   private final Map<Long, CompletableFuture<Void>> flushGates = new HashMap<>();
 
   MessageDelivery(UserContext ctx, UserServices services, Pipe pipe) {
@@ -252,7 +255,7 @@ final class MessageDelivery {
   }
 
   private void deliver(SessionEntry s, Element m) {
-    if (flushing > 0) {
+    if (!flushGates.isEmpty()) {
       held.add(new Held(s.jid(), m));
     } else {
       ctx.deliver(s, m);
@@ -319,7 +322,6 @@ final class MessageDelivery {
                 return acc;
               });
     }
-    flushing++;
     // a step in the ordered queue: whatever the account handles after this presence (an IQ, the
     // next live message) comes after the stored messages
     CompletableFuture<Void> gate = new CompletableFuture<>();
@@ -337,8 +339,8 @@ final class MessageDelivery {
                 ctx.deliver(s, d);
               }
             });
-    flushing--;
-    if (flushing == 0 && !held.isEmpty()) {
+    CompletableFuture<Void> gate = flushGates.remove(ticket);
+    if (flushGates.isEmpty() && !held.isEmpty()) {
       List<Held> release = List.copyOf(held);
       held.clear();
       for (Held h : release) {
@@ -347,7 +349,6 @@ final class MessageDelivery {
             .ifPresentOrElse(s -> ctx.deliver(s, h.stanza()), () -> redeliver(h.stanza(), null));
       }
     }
-    CompletableFuture<Void> gate = flushGates.remove(ticket);
     if (gate != null) {
       gate.complete(null);
       drain();

@@ -22,8 +22,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
 import org.jivesoftware.smack.ConnectionListener;
 import org.jivesoftware.smack.XMPPConnection;
@@ -107,26 +105,11 @@ class ClusterTest {
   }
 
   static String clusterJson(int node) throws Exception {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + httpPorts.get(node) + "/admin/cluster"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
+    return ServerProcess.clusterJson(httpPorts.get(node));
   }
 
   static int upMembers(int node) {
-    try {
-      Matcher m = Pattern.compile("\"status\":\"Up\"").matcher(clusterJson(node));
-      int n = 0;
-      while (m.find()) {
-        n++;
-      }
-      return n;
-    } catch (Exception e) {
-      return -1;
-    }
+    return ServerProcess.upMembers(httpPorts.get(node));
   }
 
   /** User {@code u<i>} logged in on node {@code node} (0-based). */

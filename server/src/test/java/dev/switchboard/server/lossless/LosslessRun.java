@@ -7,10 +7,6 @@ import dev.switchboard.server.lossless.Device.Target;
 import dev.switchboard.server.store.TestDatabases;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,8 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jivesoftware.smack.XMPPException.XMPPErrorException;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
@@ -547,27 +541,7 @@ public final class LosslessRun implements AutoCloseable {
 
   /** Members with status Up as node {@code node} sees them, or -1 if it does not answer. */
   private int upMembers(int node) {
-    try (HttpClient http = HttpClient.newHttpClient()) {
-      String json =
-          http.send(
-                  HttpRequest.newBuilder(
-                          URI.create("http://127.0.0.1:" + httpPorts.get(node) + "/admin/cluster"))
-                      .timeout(Duration.ofSeconds(5))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
-      Matcher m = Pattern.compile("\"status\":\"Up\"").matcher(json);
-      int n = 0;
-      while (m.find()) {
-        n++;
-      }
-      return n;
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
+    return ServerProcess.upMembers(httpPorts.get(node));
   }
 
   private static void copyTree(Path from, Path to) throws IOException {

@@ -305,6 +305,39 @@ public final class ServerProcess implements AutoCloseable {
     start();
   }
 
+  /** What {@code GET /admin/cluster} on a node's HTTP port answers (the cluster as it sees it). */
+  public static String clusterJson(int httpPort) throws IOException, InterruptedException {
+    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+      return http.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create("http://127.0.0.1:" + httpPort + "/admin/cluster"))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString())
+          .body();
+    }
+  }
+
+  /**
+   * Members with status Up as the node on {@code httpPort} sees them, or -1 if it does not answer.
+   */
+  public static int upMembers(int httpPort) {
+    try {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("\"status\":\"Up\"").matcher(clusterJson(httpPort));
+      int n = 0;
+      while (m.find()) {
+        n++;
+      }
+      return n;
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
   /** Trusts exactly the certificate the server generated in its data directory. */
   public X509TrustManager trustManager() {
     try (InputStream in = Files.newInputStream(dataDir.resolve("tls").resolve(DOMAIN + ".crt"))) {
