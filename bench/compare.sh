@@ -23,6 +23,9 @@
 #                          servers' data and logs go to a temporary directory, removed at the end
 #                          unless KEEP_DATA=1
 #   SWITCHBOARD_JAVA_OPTS  JVM options of the Switchboard server (default -Xmx1g)
+#   SWITCHBOARD_ARGS       more options for `bin/switchboard start` (default: message archiving
+#                          off, as the ejabberd and Prosody configurations here have no archive;
+#                          SWITCHBOARD_ARGS= measures Switchboard with its durable archive on)
 #   EJABBERD_PASSWORDS     ejabberd's auth_password_format: plain (its default) or scram
 set -eu
 
@@ -39,6 +42,7 @@ SERVERS=${SERVERS:-"ejabberd prosody switchboard"}
 OUT=${BENCH_OUT:-$ROOT/bench/results/$(date +%Y%m%d-%H%M%S)-$SCENARIO}
 SWITCHBOARD_JAVA_OPTS=${SWITCHBOARD_JAVA_OPTS:--Xmx1g}
 export SWITCHBOARD_JAVA_OPTS
+SWITCHBOARD_ARGS=${SWITCHBOARD_ARGS-"--set modules.mam.default-mode=\"never\""}
 EJABBERD_PASSWORDS=${EJABBERD_PASSWORDS:-plain}
 
 # the account options of the scenario, to provision the same accounts everywhere
@@ -167,7 +171,8 @@ start_switchboard() {
   cat "$d/import.log" >&2
   cp "$d/import.log" "$OUT/switchboard-import.log"
   "$ROOT/bin/switchboard" start --no-require-tls --data "$d/data" --c2s-port "$PORT" \
-    --tls-port 0 --http-port 0 --set c2s.bind-address='"127.0.0.1"' > "$d/server.log" 2>&1 &
+    --tls-port 0 --http-port 0 --set c2s.bind-address='"127.0.0.1"' $SWITCHBOARD_ARGS \
+    > "$d/server.log" 2>&1 &
   LAUNCHER_PID=$!
   SERVER_PID=$LAUNCHER_PID # bin/switchboard execs java
   wait_listening switchboard "$d/server.log"

