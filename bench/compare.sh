@@ -27,6 +27,7 @@
 #                          off, as the ejabberd and Prosody configurations here have no archive;
 #                          SWITCHBOARD_ARGS= measures Switchboard with its durable archive on)
 #   EJABBERD_PASSWORDS     ejabberd's auth_password_format: plain (its default) or scram
+#   SETTLE                 seconds between a server's start and the scenario (default 20)
 set -eu
 
 [ $# -ge 1 ] || {
@@ -44,6 +45,7 @@ SWITCHBOARD_JAVA_OPTS=${SWITCHBOARD_JAVA_OPTS:--Xmx1g}
 export SWITCHBOARD_JAVA_OPTS
 SWITCHBOARD_ARGS=${SWITCHBOARD_ARGS-"--set modules.mam.default-mode=\"never\""}
 EJABBERD_PASSWORDS=${EJABBERD_PASSWORDS:-plain}
+SETTLE=${SETTLE:-20}
 
 # the account options of the scenario, to provision the same accounts everywhere
 USERS=1000
@@ -103,6 +105,14 @@ done
 "$ROOT/bench/run" --version > /dev/null # builds on first use
 "$ROOT/bench/run" gen-accounts --users "$USERS" --first "$FIRST" --prefix "$PREFIX" \
   --password "$PASSWORD" --domain localhost > "$OUT/accounts.txt"
+
+# one self-signed certificate for ejabberd and Prosody (Switchboard makes its own), for --starttls
+TLS=$DATA/tls
+mkdir -p "$TLS"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+  -subj /CN=localhost -addext subjectAltName=DNS:localhost \
+  -keyout "$TLS/key.pem" -out "$TLS/cert.pem" > "$OUT/openssl.log" 2>&1 \
+  || { log "openssl could not make a certificate, see $OUT/openssl.log"; exit 1; }
 
 # --- starting and stopping -----------------------------------------------------------------
 SERVER_PID=     # the server process whose memory and CPU are measured
@@ -187,7 +197,9 @@ ejabberdctl_as() {
 start_ejabberd() {
   EJ=$DATA/ejabberd
   mkdir -p "$EJ/cfg" "$EJ/spool" "$EJ/logs"
+  cat "$TLS/cert.pem" "$TLS/key.pem" > "$EJ/cfg/server.pem"
   sed -e "s/@PORT@/$PORT/" -e "s/@PASSWORD_FORMAT@/$EJABBERD_PASSWORDS/" \
+    -e "s#@CERT@#$EJ/cfg/server.pem#" \
     "$ROOT/bench/ejabberd/ejabberd.yml" > "$EJ/cfg/ejabberd.yml"
   cp "$ROOT/bench/ejabberd/ejabberdctl.cfg" "$ROOT/bench/ejabberd/inetrc" "$EJ/cfg/"
   echo "EJABBERD_PID_PATH=$EJ/ejabberd.pid" >> "$EJ/cfg/ejabberdctl.cfg"
@@ -213,8 +225,9 @@ start_ejabberd() {
 start_prosody() {
   PR=$DATA/prosody
   mkdir -p "$PR/data"
-  sed -e "s/@PORT@/$PORT/" -e "s#@DATA@#$PR/data#g" "$ROOT/bench/prosody/prosody.cfg.lua" \
-    > "$PR/prosody.cfg.lua"
+  cp "$TLS/cert.pem" "$TLS/key.pem" "$PR/"
+  sed -e "s/@PORT@/$PORT/" -e "s#@DATA@#$PR/data#g" -e "s#@CERT@#$PR/cert.pem#" \
+    -e "s#@KEY@#$PR/key.pem#" "$ROOT/bench/prosody/prosody.cfg.lua" > "$PR/prosody.cfg.lua"
   log "prosody: writing $USERS account files"
   "$ROOT/bench/run" gen-accounts --format prosody --out "$PR/data" --users "$USERS" \
     --first "$FIRST" --prefix "$PREFIX" --password "$PASSWORD" --domain localhost >&2
@@ -233,7 +246,10 @@ for s in $SERVERS; do
   port_free
   log "$s: starting"
   "start_$s"
-  sleep 3 # let start-up work settle before the "before" memory reading
+  # let start-up work settle before the "before" memory reading: the JVM gives start-up garbage
+  # back about 10 s after the last collection (bin/switchboard's G1 flags), and measuring before
+  # that would make every later connection look cheaper than it is
+  sleep "$SETTLE"
   log "$s: running $SCENARIO (server PID $SERVER_PID)"
   "$ROOT/bench/run" load "$SCENARIO" --port "$PORT" --server-pid "$SERVER_PID" --label "$s" \
     --json "$OUT/$s.json" "$@" > "$OUT/$s.txt" 2>&1 || log "$s: the run reported failures"

@@ -1,7 +1,7 @@
 -- Prosody (Debian 0.12.3) as bench/compare.sh runs it: one host, client connections on plain TCP
--- over loopback, SASL PLAIN allowed without TLS, no mod_limits (no per-connection rate limit),
--- raised listen backlog, and only the modules the scenarios need. @PORT@ and @DATA@ are filled in
--- by compare.sh.
+-- over loopback with optional STARTTLS, SASL PLAIN allowed without TLS, no mod_limits (no
+-- per-connection rate limit), raised listen backlog, and only the modules the scenarios need.
+-- @PORT@, @DATA@, @CERT@ and @KEY@ (a self-signed certificate) are filled in by compare.sh.
 
 pidfile = "@DATA@/prosody.pid"
 data_path = "@DATA@"
@@ -15,6 +15,7 @@ c2s_ports = { @PORT@ }
 c2s_interfaces = { "127.0.0.1" }
 
 c2s_require_encryption = false
+ssl = { certificate = "@CERT@"; key = "@KEY@" }
 allow_unencrypted_plain_auth = true
 
 authentication = "internal_hashed"
@@ -23,8 +24,9 @@ default_iteration_count = 4096
 storage = "internal"
 
 -- mod_limits is not loaded, so no per-connection rate limit applies.
--- Switchboard has no server-to-server, offline storage or stream management yet: neither does this
-modules_enabled = { "roster"; "saslauth"; "disco"; "ping" }
+-- only what the scenarios use: no server-to-server, offline storage or message archive
+-- (compare.sh starts Switchboard with its archive off too); tls offers STARTTLS
+modules_enabled = { "roster"; "saslauth"; "tls"; "disco"; "ping" }
 modules_disabled = { "s2s"; "offline" }
 
 VirtualHost "localhost"

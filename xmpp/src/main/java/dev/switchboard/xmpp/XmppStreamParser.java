@@ -27,11 +27,21 @@ import javax.xml.stream.XMLStreamException;
  *
  * <p>One parser serves one stream; after STARTTLS or SASL success the caller makes a new one and
  * hands it the bytes the old one had not consumed ({@link #unconsumed}).
+ *
+ * <p>Between two stanzas an idle stream's parser can {@link #rest}: it drops the XML reader (its
+ * buffers and symbol table, about 3 KiB) and makes a new one when bytes come again, first feeding
+ * it a copy of the stream header's namespace declarations so that what follows parses exactly as it
+ * would have in the original stream.
  */
 public final class XmppStreamParser {
   private static final AsyncXMLInputFactory FACTORY = newFactory();
 
-  private final AsyncXMLStreamReader<AsyncByteArrayFeeder> reader;
+  /** Null while resting. */
+  private AsyncXMLStreamReader<AsyncByteArrayFeeder> reader;
+
+  /** The stream's root element re-declaring its namespaces, to start a new reader after a rest. */
+  private byte[] restartHeader;
+
   private final int maxStanzaBytes;
   private final int maxDepth;
 
@@ -77,7 +87,59 @@ public final class XmppStreamParser {
 
   /** True when {@link #next} has consumed everything fed so far and wants more bytes. */
   public boolean needsInput() {
-    return reader.getInputFeeder().needMoreInput();
+    return reader == null || reader.getInputFeeder().needMoreInput();
+  }
+
+  /**
+   * Drops the XML reader if the stream is between two stanzas with nothing left unparsed; a new
+   * reader takes over with the next {@link #feed}. Returns whether the parser is now resting.
+   */
+  public boolean rest() {
+    if (reader == null) {
+      return true;
+    }
+    if (closed
+        || restartHeader == null
+        || depth != 1
+        || !stack.isEmpty()
+        || text != null
+        || !reader.getInputFeeder().needMoreInput()
+        || endOffset() != fed) {
+      return false;
+    }
+    try {
+      reader.close(); // lets the factory's shared symbol table learn this reader's names
+    } catch (XMLStreamException ignored) {
+      // nothing to release beyond what the garbage collector takes
+    }
+    reader = null;
+    lastChunk = new byte[0];
+    return true;
+  }
+
+  /** Whether the parser is resting (see {@link #rest}). */
+  public boolean resting() {
+    return reader == null;
+  }
+
+  /** A new reader positioned inside the stream's root element, as the old one was. */
+  private void wake() throws XmppStreamException {
+    reader = FACTORY.createAsyncForByteArray();
+    try {
+      reader.getInputFeeder().feedInput(restartHeader, 0, restartHeader.length);
+      int ev;
+      do {
+        ev = reader.next();
+      } while (ev != XMLStreamConstants.START_ELEMENT
+          && ev != AsyncXMLStreamReader.EVENT_INCOMPLETE);
+      if (ev != XMLStreamConstants.START_ELEMENT) {
+        throw new IllegalStateException("restart header did not parse");
+      }
+    } catch (XMLStreamException e) {
+      throw new IllegalStateException("restart header did not parse", e);
+    }
+    fed = restartHeader.length;
+    boundary = endOffset();
   }
 
   /** Feeds bytes; call only when {@link #needsInput} is true. */
@@ -88,6 +150,9 @@ public final class XmppStreamParser {
     // Aalto's byte offsets are only right for input fed from index 0, and unconsumed() and the
     // size limit rely on them, so a slice is copied first
     byte[] chunk = off == 0 && len == buf.length ? buf : Arrays.copyOfRange(buf, off, off + len);
+    if (reader == null) {
+      wake();
+    }
     try {
       reader.getInputFeeder().feedInput(chunk, 0, len);
     } catch (XMLStreamException e) {
@@ -102,6 +167,9 @@ public final class XmppStreamParser {
    * with after a stream restart. Only meaningful right after an {@link ElementParsed}.
    */
   public byte[] unconsumed() {
+    if (reader == null) {
+      return new byte[0];
+    }
     long end = endOffset();
     int n = (int) Math.max(0, Math.min(lastChunk.length, fed - end));
     return Arrays.copyOfRange(lastChunk, lastChunk.length - n, lastChunk.length);
@@ -109,7 +177,7 @@ public final class XmppStreamParser {
 
   /** The next event, or null when the parser needs more input. */
   public Event next() throws XmppStreamException {
-    if (closed) {
+    if (closed || reader == null) {
       return null;
     }
     try {
@@ -202,6 +270,7 @@ public final class XmppStreamParser {
       }
       String contentNs =
           reader.getNamespaceContext().getNamespaceURI(XMLConstants.DEFAULT_NS_PREFIX);
+      restartHeader = restartHeader();
       markBoundary();
       return new StreamOpened(attrs, contentNs == null ? "" : contentNs);
     }
@@ -228,6 +297,23 @@ public final class XmppStreamParser {
     }
     stack.add(b);
     return null;
+  }
+
+  /** The root element's start tag with only its namespace declarations, in UTF-8. */
+  private byte[] restartHeader() {
+    StringBuilder sb = new StringBuilder(160).append('<');
+    String prefix = reader.getPrefix();
+    if (prefix != null && !prefix.isEmpty()) {
+      sb.append(prefix).append(':');
+    }
+    sb.append(reader.getLocalName());
+    for (int i = 0; i < reader.getNamespaceCount(); i++) {
+      String p = reader.getNamespacePrefix(i);
+      sb.append(p == null || p.isEmpty() ? " xmlns" : " xmlns:" + p).append("='");
+      XmlWriter.escapeAttr(String.valueOf(reader.getNamespaceURI(i)), sb);
+      sb.append('\'');
+    }
+    return sb.append('>').toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private String attrName(int i) {
@@ -293,6 +379,9 @@ public final class XmppStreamParser {
   }
 
   private long endOffset() {
+    if (reader == null) {
+      return fed;
+    }
     try {
       return reader.getLocationInfo().getEndingByteOffset();
     } catch (XMLStreamException e) {

@@ -57,6 +57,58 @@ class XmppStreamParserTest {
   }
 
   @Test
+  void aRestingParserGoesOnWithTheStreamsNamespaces() throws Exception {
+    // any prefix for the stream element, and a prefix declared on the header used by a stanza
+    String header =
+        "<s:stream xmlns='jabber:client' xmlns:s='http://etherx.jabber.org/streams'"
+            + " xmlns:x='urn:example:x' version='1.0'>";
+    String stanza = "<message id='1' x:hint='a&amp;b'><body>hi</body><x:extra/></message>";
+    XmppStreamParser p = new XmppStreamParser(1 << 16, 32);
+    List<Event> before = parseAll(p, (header + stanza).getBytes(StandardCharsets.UTF_8), 4096);
+    assertThat(before).hasSize(2);
+    assertThat(p.rest()).isTrue();
+    assertThat(p.resting()).isTrue();
+    assertThat(p.needsInput()).isTrue();
+    assertThat(p.next()).isNull();
+
+    // fed in small pieces after the rest: the same element, then the stream's end
+    List<Event> after =
+        parseAll(p, (" " + stanza + "</s:stream>").getBytes(StandardCharsets.UTF_8), 7);
+    assertThat(p.resting()).isFalse();
+    assertThat(after).hasSize(2);
+    Element first = ((ElementParsed) before.get(1)).element();
+    Element again = ((ElementParsed) after.get(0)).element();
+    assertThat(again.toXml()).isEqualTo(first.toXml());
+    assertThat(again.child("extra", "urn:example:x")).isNotNull();
+    assertThat(again.attr("{urn:example:x}hint")).isEqualTo("a&b");
+    assertThat(after.get(1)).isInstanceOf(StreamClosed.class);
+  }
+
+  @Test
+  void aParserDoesNotRestInTheMiddleOfAStanza() throws Exception {
+    XmppStreamParser p = new XmppStreamParser(1 << 16, 32);
+    assertThat(p.rest()).as("before the stream header").isFalse();
+    parseAll(p, (HEADER + "<message><body>par").getBytes(StandardCharsets.UTF_8), 4096);
+    assertThat(p.rest()).isFalse();
+    List<Event> rest = parseAll(p, "t</body></message>".getBytes(StandardCharsets.UTF_8), 4096);
+    assertThat(((ElementParsed) rest.get(0)).element().childText("body", Namespaces.CLIENT))
+        .isEqualTo("part");
+    assertThat(p.rest()).isTrue();
+  }
+
+  @Test
+  void theSizeLimitStillHoldsAfterARest() throws Exception {
+    XmppStreamParser p = new XmppStreamParser(2048, 32);
+    parseAll(p, (HEADER + "<presence/>").getBytes(StandardCharsets.UTF_8), 4096);
+    assertThat(p.rest()).isTrue();
+    byte[] big = ("<message><body>" + "x".repeat(4000) + "</body></message>").getBytes();
+    assertThatThrownBy(() -> parseAll(p, big, 512))
+        .isInstanceOf(XmppStreamException.class)
+        .extracting(e -> ((XmppStreamException) e).condition())
+        .isEqualTo(StreamErrorCondition.POLICY_VIOLATION);
+  }
+
+  @Test
   void randomChunkingGivesTheSameElements() throws Exception {
     StringBuilder sb = new StringBuilder(HEADER);
     for (int i = 0; i < 500; i++) {

@@ -47,6 +47,7 @@ public record ServerConfig(
       int maxStanzaSize,
       Duration handshakeTimeout,
       Duration idleTimeout,
+      Duration parserRestAfter,
       int maxAuthFailures,
       int backlog,
       Duration maxResumeTime) {
@@ -58,6 +59,9 @@ public record ServerConfig(
       }
       checkPositive("switchboard.c2s.handshake-timeout", handshakeTimeout);
       checkPositive("switchboard.c2s.idle-timeout", idleTimeout);
+      if (parserRestAfter.isNegative()) {
+        throw new ConfigError("switchboard.c2s.parser-rest-after: must not be negative");
+      }
       if (maxAuthFailures < 1) {
         throw new ConfigError("switchboard.c2s.max-auth-failures: must be at least 1");
       }
@@ -205,6 +209,7 @@ public record ServerConfig(
             bytes(s, "c2s.max-stanza-size"),
             s.getDuration("c2s.handshake-timeout"),
             s.getDuration("c2s.idle-timeout"),
+            s.getDuration("c2s.parser-rest-after"),
             s.getInt("c2s.max-auth-failures"),
             s.getInt("c2s.backlog"),
             s.getDuration("c2s.max-resume-time")),

@@ -82,7 +82,9 @@ public final class C2sListener implements AutoCloseable {
                         "idle",
                         new IdleStateHandler(
                             config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-                    p.addLast("xmpp", new XmppStreamHandler(config.maxStanzaSize()));
+                    p.addLast(
+                        "xmpp",
+                        new XmppStreamHandler(config.maxStanzaSize(), config.parserRestAfter()));
                     onAccept.accept(ch, directTls);
                   }
                 });

@@ -14,7 +14,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,6 +28,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * STARTTLS or SASL) always starts the new parser exactly at the new stream's first byte. Once
  * established it reads freely, and back-pressure keeps memory bounded: when more than {@link
  * #MAX_IN_FLIGHT} inputs wait in the session's mailbox, reading stops until it drains.
+ *
+ * <p>An established connection that has sent nothing for {@code restAfter} lets its parser rest
+ * ({@link XmppStreamParser#rest}): most connections of a messaging server are idle most of the
+ * time, and their parsers' buffers would otherwise be a quarter of their memory.
  */
 public final class XmppStreamHandler extends ChannelInboundHandlerAdapter {
   static final int MAX_IN_FLIGHT = 64;
@@ -48,9 +54,16 @@ public final class XmppStreamHandler extends ChannelInboundHandlerAdapter {
   private boolean lockstep = true;
   private boolean paused;
   private boolean failed;
+  private final long restAfterNanos;
+  private long lastRead;
+  private boolean restCheckScheduled;
 
-  public XmppStreamHandler(int maxStanzaBytes) {
+  /**
+   * @param restAfter quiet time after which an established connection's parser rests; zero never
+   */
+  public XmppStreamHandler(int maxStanzaBytes, Duration restAfter) {
     this.maxStanzaBytes = maxStanzaBytes;
+    this.restAfterNanos = restAfter.toNanos();
     this.parser = newParser();
   }
 
@@ -91,11 +104,13 @@ public final class XmppStreamHandler extends ChannelInboundHandlerAdapter {
       }
       byte[] bytes = new byte[buf.readableBytes()];
       buf.readBytes(bytes);
+      lastRead = System.nanoTime();
       if (paused || sink == null) {
         queue(bytes);
       } else {
         feed(bytes);
       }
+      scheduleRestCheck(restAfterNanos);
     } finally {
       ReferenceCountUtil.release(buf);
     }
@@ -226,7 +241,30 @@ public final class XmppStreamHandler extends ChannelInboundHandlerAdapter {
                 channel.config().setAutoRead(true);
                 channel.read();
               }
+              scheduleRestCheck(restAfterNanos);
             });
+  }
+
+  /** At most one pending check per connection, and none while the parser rests. */
+  private void scheduleRestCheck(long delayNanos) {
+    if (restAfterNanos == 0 || restCheckScheduled || lockstep || failed || parser.resting()) {
+      return;
+    }
+    restCheckScheduled = true;
+    channel.eventLoop().schedule(this::restIfQuiet, delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void restIfQuiet() {
+    restCheckScheduled = false;
+    if (failed || lockstep || !channel.isActive()) {
+      return;
+    }
+    long quiet = System.nanoTime() - lastRead;
+    if (quiet < restAfterNanos) {
+      scheduleRestCheck(restAfterNanos - quiet);
+    } else if (!paused && queued.isEmpty()) {
+      parser.rest(); // declines in the middle of a stanza; the next read schedules another check
+    }
   }
 
   /**

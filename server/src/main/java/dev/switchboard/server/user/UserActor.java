@@ -29,6 +29,7 @@ import java.util.function.Consumer;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -263,20 +264,30 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
             });
   }
 
+  /** A type switch rather than a {@code ReceiveBuilder} (see C2sSession#createReceive). */
   @Override
   public Receive<Command> createReceive() {
-    return newReceiveBuilder()
-        .onMessage(Loaded.class, this::onLoaded)
-        .onMessage(IoDone.class, this::onIoDone)
-        .onMessage(CommitDone.class, m -> onInternal(() -> delivery.committed(m.ticket())))
-        .onMessage(
-            FlushDone.class,
-            m -> onInternal(() -> delivery.flushed(m.resource(), m.deliveries(), m.ticket())))
-        .onMessage(IdleCheck.class, m -> onIdleCheck())
-        .onMessage(ReleaseHeld.class, m -> onReleaseHeld())
-        .onMessage(Stop.class, m -> Behaviors.stopped())
-        .onMessage(Command.class, this::onCommand)
-        .build();
+    return new Receive<>() {
+      @Override
+      public Behavior<Command> receiveMessage(Command m) {
+        return switch (m) {
+          case Loaded l -> onLoaded(l);
+          case IoDone d -> onIoDone(d);
+          case CommitDone c -> onInternal(() -> delivery.committed(c.ticket()));
+          case FlushDone f ->
+              onInternal(() -> delivery.flushed(f.resource(), f.deliveries(), f.ticket()));
+          case IdleCheck i -> onIdleCheck();
+          case ReleaseHeld r -> onReleaseHeld();
+          case Stop s -> Behaviors.stopped();
+          default -> onCommand(m);
+        };
+      }
+
+      @Override
+      public Behavior<Command> receiveSignal(Signal signal) {
+        return Behaviors.unhandled();
+      }
+    };
   }
 
   private Behavior<Command> onLoaded(Loaded m) {
