@@ -128,8 +128,10 @@ public final class GroupCommitter implements AutoCloseable {
     try {
       db.inTransaction(
           c -> {
-            for (WriteOp w : batch) {
-              w.write().apply(c);
+            try (TxStatements kept = TxStatements.open(c)) {
+              for (WriteOp w : batch) {
+                w.write().apply(c);
+              }
             }
             return null;
           });

@@ -1,6 +1,7 @@
 package dev.switchboard.server.mod.mam;
 
 import dev.switchboard.server.store.Database;
+import dev.switchboard.server.store.TxStatements;
 import dev.switchboard.xmpp.Jid;
 import dev.switchboard.xmpp.XmlReader;
 import java.sql.Connection;
@@ -29,6 +30,15 @@ public final class JdbcArchiveStore implements ArchiveStore {
 
   private static final String COLUMNS =
       "id, with_bare, with_resource, outgoing, ts, origin_id, stanza";
+
+  private static final String INSERT =
+      "INSERT INTO mam_messages (domain, username, "
+          + COLUMNS
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  private static final String CONTAINS =
+      "SELECT 1 FROM mam_messages WHERE domain = ? AND username = ? AND origin_id = ?"
+          + " AND with_bare = ? AND outgoing = ?";
 
   private final Database db;
   private final int maxPageSize;
@@ -65,11 +75,8 @@ public final class JdbcArchiveStore implements ArchiveStore {
     if (ms.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO mam_messages (domain, username, "
-                + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+    PreparedStatement ps = TxStatements.prepare(c, INSERT);
+    try {
       for (ArchivedMessage m : ms) {
         bind(ps, m.owner());
         ps.setString(3, m.id());
@@ -88,6 +95,8 @@ public final class JdbcArchiveStore implements ArchiveStore {
       if (ms.size() > 1) {
         ps.executeBatch();
       }
+    } finally {
+      TxStatements.release(INSERT, ps);
     }
   }
 
@@ -111,10 +120,8 @@ public final class JdbcArchiveStore implements ArchiveStore {
   @Override
   public boolean contains(Connection c, Jid owner, Jid with, boolean outgoing, String originId)
       throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT 1 FROM mam_messages WHERE domain = ? AND username = ? AND origin_id = ?"
-                + " AND with_bare = ? AND outgoing = ?")) {
+    PreparedStatement ps = TxStatements.prepare(c, CONTAINS);
+    try {
       ps.setString(1, owner.domainPart());
       ps.setString(2, owner.local());
       ps.setString(3, originId);
@@ -123,6 +130,8 @@ public final class JdbcArchiveStore implements ArchiveStore {
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next();
       }
+    } finally {
+      TxStatements.release(CONTAINS, ps);
     }
   }
 
