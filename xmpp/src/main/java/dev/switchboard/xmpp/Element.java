@@ -102,7 +102,8 @@ public final class Element implements Node {
   /** Child elements only. */
   public List<Element> elements() {
     List<Element> out = new ArrayList<>(children.size());
-    for (Node n : children) {
+    for (int i = 0; i < children.size(); i++) {
+      Node n = children.get(i);
       if (n instanceof Element e) {
         out.add(e);
       }
@@ -112,7 +113,8 @@ public final class Element implements Node {
 
   /** The first child element with this name and namespace, or null. */
   public Element child(String childName, String childNamespace) {
-    for (Node n : children) {
+    for (int i = 0; i < children.size(); i++) {
+      Node n = children.get(i);
       if (n instanceof Element e
           && e.name.equals(childName)
           && e.namespace.equals(childNamespace)) {
@@ -124,7 +126,8 @@ public final class Element implements Node {
 
   /** The first child element in this namespace, whatever its name, or null. */
   public Element childIn(String childNamespace) {
-    for (Node n : children) {
+    for (int i = 0; i < children.size(); i++) {
+      Node n = children.get(i);
       if (n instanceof Element e && e.namespace.equals(childNamespace)) {
         return e;
       }
@@ -134,7 +137,8 @@ public final class Element implements Node {
 
   /** The first child element of any name and namespace, or null. */
   public Element firstElement() {
-    for (Node n : children) {
+    for (int i = 0; i < children.size(); i++) {
+      Node n = children.get(i);
       if (n instanceof Element e) {
         return e;
       }
@@ -158,7 +162,8 @@ public final class Element implements Node {
       return t.value();
     }
     StringBuilder sb = new StringBuilder();
-    for (Node n : children) {
+    for (int i = 0; i < children.size(); i++) {
+      Node n = children.get(i);
       if (n instanceof Text t) {
         sb.append(t.value());
       }
@@ -203,30 +208,42 @@ public final class Element implements Node {
   }
 
   public Element withChild(Node child) {
+    if (child == null) {
+      return this;
+    }
     List<Node> copy = new ArrayList<>(children.size() + 1);
     copy.addAll(children);
     copy.add(child);
-    return new Element(name, namespace, attrs, Collections.unmodifiableList(copy));
+    return new Element(name, namespace, attrs, List.copyOf(copy));
   }
 
   /** A copy without the child elements this predicate matches. */
   public Element withoutChildren(java.util.function.Predicate<Element> match) {
+    boolean any = false;
+    for (int i = 0; i < children.size() && !any; i++) {
+      any = children.get(i) instanceof Element e && match.test(e);
+    }
+    if (!any) {
+      return this;
+    }
     List<Node> copy = new ArrayList<>(children.size());
-    for (Node n : children) {
+    for (int i = 0; i < children.size(); i++) {
+      Node n = children.get(i);
       if (!(n instanceof Element e && match.test(e))) {
         copy.add(n);
       }
     }
     return copy.size() == children.size()
         ? this
-        : new Element(name, namespace, attrs, Collections.unmodifiableList(copy));
+        : new Element(name, namespace, attrs, List.copyOf(copy));
   }
 
   /** A copy with the first child element matching name and namespace replaced (or removed). */
   public Element mapChild(String childName, String childNs, UnaryOperator<Element> f) {
     List<Node> copy = new ArrayList<>(children.size());
     boolean done = false;
-    for (Node n : children) {
+    for (int i = 0; i < children.size(); i++) {
+      Node n = children.get(i);
       if (!done && n instanceof Element e && e.is(childName, childNs)) {
         done = true;
         Element r = f.apply(e);
@@ -237,7 +254,7 @@ public final class Element implements Node {
         copy.add(n);
       }
     }
-    return new Element(name, namespace, attrs, Collections.unmodifiableList(copy));
+    return new Element(name, namespace, attrs, List.copyOf(copy));
   }
 
   /** A copy in another namespace, children untouched (e.g. jabber:server to jabber:client). */
@@ -316,7 +333,7 @@ public final class Element implements Node {
     }
 
     public Builder children(List<? extends Node> nodes) {
-      children.addAll(nodes);
+      nodes.forEach(this::child);
       return this;
     }
 
@@ -342,8 +359,7 @@ public final class Element implements Node {
 
     public Element build() {
       String[] a = attrs.isEmpty() ? NO_ATTRS : attrs.toArray(new String[0]);
-      List<Node> c =
-          children.isEmpty() ? List.of() : Collections.unmodifiableList(new ArrayList<>(children));
+      List<Node> c = children.isEmpty() ? List.of() : List.copyOf(children);
       return new Element(name, namespace, a, c);
     }
   }
