@@ -53,7 +53,9 @@ public final class XmppStreamParser {
   /** Byte offset of the last top-level boundary: stream header end, a stanza's end, whitespace. */
   private long boundary;
 
-  private byte[] lastChunk = new byte[0];
+  private static final byte[] NO_BYTES = new byte[0];
+
+  private byte[] lastChunk = NO_BYTES;
   private boolean closed;
 
   /** What the parser found. */
@@ -113,7 +115,7 @@ public final class XmppStreamParser {
       // nothing to release beyond what the garbage collector takes
     }
     reader = null;
-    lastChunk = new byte[0];
+    lastChunk = NO_BYTES;
     return true;
   }
 
@@ -168,7 +170,7 @@ public final class XmppStreamParser {
    */
   public byte[] unconsumed() {
     if (reader == null) {
-      return new byte[0];
+      return NO_BYTES;
     }
     long end = endOffset();
     int n = (int) Math.max(0, Math.min(lastChunk.length, fed - end));
