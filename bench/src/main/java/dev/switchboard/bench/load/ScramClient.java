@@ -6,13 +6,24 @@ import dev.switchboard.server.auth.ScramHash;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The client side of SCRAM (RFC 5802, RFC 7677) without channel binding ({@code n,,}). The PBKDF2
- * in {@link #clientFinal} costs milliseconds, so callers run it off the event loop.
+ * in {@link #clientFinal} costs a millisecond the first time an account logs in, so callers run it
+ * off the event loop.
  */
 final class ScramClient {
   private static final SecureRandom RANDOM = new SecureRandom();
+
+  /**
+   * SaltedPassword by hash, iteration count, salt and password. Real clients keep these keys
+   * between logins (RFC 5802 section 5.1 lets them), so a client that has logged in once does not
+   * derive PBKDF2 again; a storm of returning users costs the generator no PBKDF2 either. An entry
+   * is about 150 bytes.
+   */
+  private static final Map<String, byte[]> SALTED = new ConcurrentHashMap<>();
 
   private final ScramHash hash;
   private final String password;
@@ -59,7 +70,12 @@ final class ScramClient {
     if (r == null || s == null || i < 1 || !r.startsWith(nonce)) {
       throw new IllegalArgumentException("bad server-first-message " + serverFirst);
     }
-    byte[] salted = hash.hi(password, Base64.getDecoder().decode(s), i);
+    String saltS = s;
+    int rounds = i;
+    byte[] salted =
+        SALTED.computeIfAbsent(
+            hash.name() + ' ' + rounds + ' ' + saltS + ' ' + password,
+            k -> hash.hi(password, Base64.getDecoder().decode(saltS), rounds));
     byte[] clientKey = hash.hmac(salted, "Client Key".getBytes(UTF_8));
     byte[] storedKey = hash.digest(clientKey);
     String withoutProof = "c=biws,r=" + r;
