@@ -3,6 +3,7 @@ package dev.switchboard.server;
 import dev.switchboard.server.account.AccountStore;
 import dev.switchboard.server.account.JdbcAccountStore;
 import dev.switchboard.server.auth.CredentialLookup;
+import dev.switchboard.server.auth.PlainLoginCache;
 import dev.switchboard.server.auth.SaslMechanism;
 import dev.switchboard.server.auth.SaslMechanisms;
 import dev.switchboard.server.cli.VersionProvider;
@@ -213,7 +214,11 @@ public final class Server implements AutoCloseable {
     system.systemActorOf(NodeReaper.create(registry, router), "node-reaper", Props.empty());
 
     Map<String, SaslMechanism> mechanisms = new HashMap<>();
-    for (SaslMechanism m : SaslMechanisms.create(config.auth().mechanisms(), cpu)) {
+    PlainLoginCache plainCache =
+        new PlainLoginCache(config.auth().plainCacheSize(), config.auth().plainCacheTtl());
+    for (SaslMechanism m :
+        SaslMechanisms.create(
+            config.auth().mechanisms(), cpu, config.auth().scramIterations(), plainCache)) {
       mechanisms.put(m.name(), m);
     }
     CredentialLookup credentials =

@@ -52,6 +52,15 @@ public final class Passwords {
     return prepared;
   }
 
+  /** {@link #prepare}, or null for a password that cannot be prepared. */
+  static String tryPrepare(String password) {
+    try {
+      return prepare(password);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   // RFC 3454 table B.1
   private static boolean mappedToNothing(int cp) {
     return cp == 0x00AD
@@ -78,10 +87,8 @@ public final class Passwords {
    * match.
    */
   public static boolean verify(String password, StoredCredentials credentials) {
-    String prepared;
-    try {
-      prepared = prepare(password);
-    } catch (IllegalArgumentException e) {
+    String prepared = tryPrepare(password);
+    if (prepared == null) {
       return false;
     }
     ScramCredential stored = credentials.sha256();

@@ -2,6 +2,7 @@ package dev.switchboard.server.auth;
 
 import java.nio.charset.CharacterCodingException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -12,24 +13,29 @@ import java.util.concurrent.Executor;
  * SASL PLAIN (RFC 4616): {@code [authzid] NUL authcid NUL passwd}. The password is checked against
  * the stored SCRAM-SHA-256 keys by recomputing PBKDF2, which takes milliseconds, so it runs on the
  * given CPU executor and never on an actor or event-loop thread. An unknown user costs the same
- * PBKDF2 run against a decoy credential, so timing does not tell whether the account exists.
+ * PBKDF2 run against a decoy credential, so timing does not tell whether the account exists. A
+ * password that passed lately is recognised from a {@link PlainLoginCache} without PBKDF2.
  */
 public final class PlainMechanism implements SaslMechanism {
   private final Executor cpu;
   private final int decoyIterations;
+  private final PlainLoginCache recent;
   private volatile StoredCredentials decoy;
 
   public PlainMechanism(Executor cpu) {
-    this(cpu, ScramMechanism.DEFAULT_DECOY_ITERATIONS);
+    this(cpu, ScramMechanism.DEFAULT_DECOY_ITERATIONS, new PlainLoginCache(0, Duration.ZERO));
   }
 
   /**
    * @param decoyIterations the iteration count to spend on unknown users; use the one new accounts
    *     get ({@code auth.scram-iterations})
+   * @param recent passwords that passed lately, checked before PBKDF2 ({@code
+   *     auth.plain-cache-size})
    */
-  public PlainMechanism(Executor cpu, int decoyIterations) {
+  public PlainMechanism(Executor cpu, int decoyIterations, PlainLoginCache recent) {
     this.cpu = cpu;
     this.decoyIterations = decoyIterations;
+    this.recent = recent;
   }
 
   @Override
@@ -115,10 +121,22 @@ public final class PlainMechanism implements SaslMechanism {
 
     private SaslStep verify(
         String username, String password, Optional<StoredCredentials> credentials) {
-      boolean ok = Passwords.verify(password, credentials.orElseGet(PlainMechanism.this::decoy));
-      return ok && credentials.isPresent()
-          ? new SaslStep.Success(username, null)
-          : new SaslStep.Failure(SaslFailure.NOT_AUTHORIZED, SaslSupport.AUTH_FAILED);
+      if (credentials.isEmpty()) {
+        Passwords.verify(password, decoy());
+        return new SaslStep.Failure(SaslFailure.NOT_AUTHORIZED, SaslSupport.AUTH_FAILED);
+      }
+      String account = username + '@' + domain;
+      ScramCredential keys = credentials.get().sha256();
+      String prepared = Passwords.tryPrepare(password);
+      boolean ok =
+          prepared != null
+              && (recent.matches(account, prepared, keys)
+                  || Passwords.verify(password, credentials.get()));
+      if (!ok) {
+        return new SaslStep.Failure(SaslFailure.NOT_AUTHORIZED, SaslSupport.AUTH_FAILED);
+      }
+      recent.passed(account, prepared, keys);
+      return new SaslStep.Success(username, null);
     }
   }
 }

@@ -103,7 +103,8 @@ public record ServerConfig(
     }
   }
 
-  public record Auth(List<String> mechanisms, int scramIterations) {
+  public record Auth(
+      List<String> mechanisms, int scramIterations, int plainCacheSize, Duration plainCacheTtl) {
     private static final Set<String> KNOWN = Set.of("SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN");
 
     public Auth {
@@ -119,6 +120,12 @@ public record ServerConfig(
       if (scramIterations < 4096 || scramIterations > 10_000_000) {
         throw new ConfigError(
             "switchboard.auth.scram-iterations: must be between 4096 and 10000000");
+      }
+      if (plainCacheSize < 0 || plainCacheSize > 10_000_000) {
+        throw new ConfigError("switchboard.auth.plain-cache-size: must be between 0 and 10000000");
+      }
+      if (plainCacheTtl.isNegative()) {
+        throw new ConfigError("switchboard.auth.plain-cache-ttl: must not be negative");
       }
       mechanisms = List.copyOf(mechanisms);
     }
@@ -218,7 +225,11 @@ public record ServerConfig(
             s.getString("tls.private-key"),
             s.getStringList("tls.protocols")),
         new Http(s.getString("http.bind-address"), s.getInt("http.port")),
-        new Auth(s.getStringList("auth.mechanisms"), s.getInt("auth.scram-iterations")),
+        new Auth(
+            s.getStringList("auth.mechanisms"),
+            s.getInt("auth.scram-iterations"),
+            s.getInt("auth.plain-cache-size"),
+            s.getDuration("auth.plain-cache-ttl")),
         s.getBoolean("registration.allow"),
         conflict(s.getString("sessions.on-conflict")),
         new Database(

@@ -5,6 +5,8 @@ import static dev.switchboard.server.auth.SaslTesting.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.server.auth.SaslTesting.MapLookup;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -61,6 +63,26 @@ class PlainMechanismTest {
   void usernamesAreCanonicalized() throws Exception {
     assertThat(auth("\0ALICE\0wonderland")).isEqualTo(new SaslStep.Success("alice", null));
     assertThat(lookup.asked).containsExactly("alice");
+  }
+
+  @Test
+  void aPasswordThatPassedLatelyIsRememberedButNothingElseIs() throws Exception {
+    Map<String, StoredCredentials> accounts = new HashMap<>(Map.of("alice", alice));
+    PlainLoginCache recent = new PlainLoginCache(100, Duration.ofHours(1));
+    plain = new PlainMechanism(cpu, 4096, recent);
+    lookup = new MapLookup(accounts);
+
+    assertThat(condition(auth("\0alice\0looking-glass"))).isEqualTo(SaslFailure.NOT_AUTHORIZED);
+    assertThat(recent.size()).isZero(); // failures are never kept
+    assertThat(auth("\0alice\0wonderland")).isEqualTo(new SaslStep.Success("alice", null));
+    assertThat(recent.matches("alice@" + DOMAIN, "wonderland", alice.sha256())).isTrue();
+    assertThat(auth("\0alice\0wonderland")).isEqualTo(new SaslStep.Success("alice", null));
+    assertThat(condition(auth("\0alice\0looking-glass"))).isEqualTo(SaslFailure.NOT_AUTHORIZED);
+
+    // the password is changed: the remembered one stops working at once
+    accounts.put("alice", Passwords.derive("looking-glass", 4096));
+    assertThat(condition(auth("\0alice\0wonderland"))).isEqualTo(SaslFailure.NOT_AUTHORIZED);
+    assertThat(auth("\0alice\0looking-glass")).isEqualTo(new SaslStep.Success("alice", null));
   }
 
   @Test
