@@ -48,6 +48,7 @@ import dev.switchboard.server.tls.TlsCredentials;
 import dev.switchboard.server.transport.C2sListener;
 import dev.switchboard.server.transport.EventLoops;
 import dev.switchboard.server.transport.XmppStreamHandler;
+import dev.switchboard.server.user.LocalOwners;
 import dev.switchboard.server.user.UserActor;
 import dev.switchboard.server.user.UserServices;
 import dev.switchboard.xmpp.Element;
@@ -81,6 +82,7 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
@@ -178,12 +180,17 @@ public final class Server implements AutoCloseable {
     system.systemActorOf(ClusterView.create(clusterView), "cluster-view", Props.empty());
 
     ClusterSharding sharding = ClusterSharding.get(system);
+    LocalOwners localOwners = new LocalOwners();
     Hooks hooks = new Hooks();
     ServerIqs serverIqs = new ServerIqs();
     router =
         new Router(
             config.domain(),
-            jid -> sharding.entityRefFor(UserActor.TYPE_KEY, jid.toString()),
+            jid -> {
+              String id = jid.toString();
+              RecipientRef<UserActor.Command> local = localOwners.get(id);
+              return local != null ? local : sharding.entityRefFor(UserActor.TYPE_KEY, id);
+            },
             serverIqs);
     ModuleRegistry modules = new ModuleRegistry(hooks, serverIqs);
     modules.start(
@@ -204,7 +211,8 @@ public final class Server implements AutoCloseable {
             jid -> blocking.submit(() -> accounts.exists(jid)),
             modules.userFeatures(),
             modules.accountIqs(),
-            this::liveNodes);
+            this::liveNodes,
+            localOwners);
     sharding.init(
         Entity.of(
                 UserActor.TYPE_KEY,

@@ -29,6 +29,7 @@ import java.util.function.Consumer;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -285,6 +286,9 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
 
       @Override
       public Behavior<Command> receiveSignal(Signal signal) {
+        if (signal instanceof PostStop) {
+          services.localOwners().listed(jid.toString(), getContext().getSelf(), false);
+        }
         return Behaviors.unhandled();
       }
     };
@@ -448,6 +452,7 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
 
   private void register(SessionEntry entry, ActorRef<BindResult> replyTo) {
     sessions.put(entry.resource(), entry);
+    listLocally();
     services.registry().bound(entry.jid(), entry.node());
     getContext().watchWith(entry.session(), new SessionGone(entry.resource(), entry.session()));
     replyTo.tell(new BindResult.Bound(entry.jid(), getContext().getSelf()));
@@ -506,12 +511,18 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
     return r;
   }
 
+  /** Listed for direct routing while a session is bound here (see {@link LocalOwners}). */
+  private void listLocally() {
+    services.localOwners().listed(jid.toString(), getContext().getSelf(), !sessions.isEmpty());
+  }
+
   private void ended(String resource, ActorRef<SessionCommand> session, Element finalPresence) {
     SessionEntry e = sessions.get(resource);
     if (e == null || !e.session().equals(session)) {
       return; // already replaced or removed
     }
     sessions.remove(resource);
+    listLocally();
     getContext().unwatch(session);
     services.registry().ended(e.jid(), e.node());
     for (UserFeature f : services.features()) {
@@ -736,6 +747,7 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
               new SessionCommand.Terminate(StreamErrorCondition.NOT_AUTHORIZED, "account deleted"));
     }
     sessions.clear();
+    listLocally();
     state.clear();
   }
 

@@ -25,7 +25,8 @@ public record UserServices(
     Function<Jid, CompletionStage<Boolean>> accountExistence,
     List<UserFeature> features,
     Map<String, AccountIqHandler> accountIqs,
-    Supplier<Set<String>> liveNodes) {
+    Supplier<Set<String>> liveNodes,
+    LocalOwners localOwners) {
 
   public CompletionStage<Boolean> accountExists(Jid bare) {
     return accountExistence.apply(bare);
