@@ -40,6 +40,15 @@ final class ChatScenario extends ScenarioCommand {
       description = "How long to send (each step with --step: see --step-duration)")
   Duration duration;
 
+  @Option(
+      names = "--warmup",
+      defaultValue = "0s",
+      converter = Durations.class,
+      description =
+          "Send at --msg-rate for this long first, unmeasured (a JVM server compiles its hot"
+              + " path in the first ten seconds or so)")
+  Duration warmup;
+
   @Option(names = "--step", description = "Raise the rate until p99 passes --p99-threshold")
   boolean step;
 
@@ -106,8 +115,14 @@ final class ChatScenario extends ScenarioCommand {
       return;
     }
     fleet.onMessage(this::received);
+    if (!warmup.isZero()) {
+      report.param("warmup", Durations.format(warmup));
+      StepRun w = send(fleet, runs.size(), msgRate, warmup);
+      report.result("warmup_sent", w.sent);
+      report.result("warmup_lost", w.lost());
+    }
     if (!step) {
-      StepRun r = send(fleet, 0, msgRate, duration);
+      StepRun r = send(fleet, runs.size(), msgRate, duration);
       Map<String, Object> row = r.results();
       report.results(row);
       report.result("closed_by_server", fleet.closedByServer());
@@ -115,7 +130,7 @@ final class ChatScenario extends ScenarioCommand {
     }
     double best = 0;
     double rate = msgRate;
-    int id = 0;
+    int id = runs.size();
     while (rate <= maxRate) {
       StepRun r = send(fleet, id++, rate, stepDuration);
       Map<String, Object> row = r.results();

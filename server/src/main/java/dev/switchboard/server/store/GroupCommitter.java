@@ -121,6 +121,7 @@ public final class GroupCommitter implements AutoCloseable {
     }
   }
 
+  @SuppressWarnings("try") // TxStatements is found through the thread while it is open
   private void flush(List<WriteOp> batch) {
     if (batch.isEmpty()) {
       return;

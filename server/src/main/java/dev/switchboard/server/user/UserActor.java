@@ -574,7 +574,7 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
       return;
     }
     incoming(in.stanza(), in.ack());
-    arrivals.handled(in.ack());
+    arrivals.handled(in.ack(), now);
     releaseHeld(now);
   }
 

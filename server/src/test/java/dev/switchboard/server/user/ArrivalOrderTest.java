@@ -1,0 +1,103 @@
+package dev.switchboard.server.user;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.server.session.SessionCommand;
+import dev.switchboard.server.user.UserActor.Incoming;
+import dev.switchboard.xmpp.Element;
+import java.time.Duration;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ArrivalOrderTest {
+  private static ActorTestKit kit;
+  private static ActorRef<SessionCommand> alice;
+  private static ActorRef<SessionCommand> bob;
+
+  @BeforeAll
+  static void start() {
+    kit = ActorTestKit.create();
+    alice = kit.<SessionCommand>createTestProbe().ref();
+    bob = kit.<SessionCommand>createTestProbe().ref();
+  }
+
+  @AfterAll
+  static void stop() {
+    kit.shutdownTestKit();
+  }
+
+  private static Incoming message(ActorRef<SessionCommand> from, long seq, long after) {
+    return new Incoming(
+        Element.builder("message", "jabber:client").attr("id", "m" + seq).build(),
+        new Ack(from, seq, after));
+  }
+
+  private static long seconds(double s) {
+    return (long) (s * 1e9);
+  }
+
+  @Test
+  void aMessageWaitsForItsPredecessorAndThenGoesInOrder() {
+    ArrivalOrder order = new ArrivalOrder();
+    Incoming second = message(alice, 2, 1);
+    Incoming third = message(alice, 3, 2);
+    assertThat(order.admit(second, 0)).isFalse();
+    assertThat(order.admit(third, 0)).isFalse();
+    Incoming first = message(alice, 1, -1);
+    assertThat(order.admit(first, 0)).isTrue();
+    order.handled(first.ack(), 0);
+    assertThat(order.releasable(0)).containsExactly(second, third);
+    assertThat(order.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aPredecessorHandledLatelyLetsTheSuccessorGoAtOnce() {
+    ArrivalOrder order = new ArrivalOrder();
+    Incoming first = message(alice, 1, -1);
+    assertThat(order.admit(first, 0)).isTrue();
+    order.handled(first.ack(), 0);
+    assertThat(order.admit(message(alice, 2, 1), seconds(1))).isTrue();
+    assertThat(order.admit(message(bob, 2, 1), seconds(1))).isFalse(); // bob's 1 never came
+  }
+
+  @Test
+  void sendersAreForgottenAfterAWhileSoTheirEntriesDoNotPileUp() {
+    ArrivalOrder order = new ArrivalOrder();
+    order.handled(new Ack(alice, 1), 0);
+    long half = ArrivalOrder.REMEMBER.toNanos() / 2;
+    order.handled(new Ack(bob, 7), half);
+    assertThat(order.remembered()).isEqualTo(2);
+    long later = ArrivalOrder.REMEMBER.toNanos() + half / 2;
+    // alice's entry is past REMEMBER: her successor waits (for its resend or MAX_WAIT) ...
+    assertThat(order.admit(message(alice, 2, 1), later)).isFalse();
+    // ... and the next handled message drops her entry, keeps bob's
+    order.handled(new Ack(bob, 8), later);
+    assertThat(order.remembered()).isEqualTo(1);
+    assertThat(order.admit(message(bob, 9, 8), later)).isTrue();
+  }
+
+  @Test
+  void aResendThatMayGoDropsTheCopyStillWaiting() {
+    ArrivalOrder order = new ArrivalOrder();
+    Incoming waiting = message(alice, 5, 4);
+    assertThat(order.admit(waiting, 0)).isFalse();
+    // the sender had 4 confirmed meanwhile, so its resend of 5 names no predecessor
+    Incoming resend = message(alice, 5, -1);
+    assertThat(order.admit(resend, seconds(10))).isTrue();
+    assertThat(order.isEmpty()).isTrue();
+    Duration wait = ArrivalOrder.MAX_WAIT.plusSeconds(1);
+    assertThat(order.releasable(wait.toNanos())).isEmpty();
+  }
+
+  @Test
+  void aMessageWaitsNoLongerThanMaxWait() {
+    ArrivalOrder order = new ArrivalOrder();
+    Incoming orphan = message(alice, 9, 8);
+    assertThat(order.admit(orphan, 0)).isFalse();
+    assertThat(order.releasable(seconds(1))).isEmpty();
+    assertThat(order.releasable(ArrivalOrder.MAX_WAIT.toNanos())).containsExactly(orphan);
+  }
+}
