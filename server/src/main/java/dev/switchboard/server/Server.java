@@ -187,9 +187,10 @@ public final class Server implements AutoCloseable {
         new Router(
             config.domain(),
             jid -> {
-              String id = jid.toString();
-              RecipientRef<UserActor.Command> local = localOwners.get(id);
-              return local != null ? local : sharding.entityRefFor(UserActor.TYPE_KEY, id);
+              RecipientRef<UserActor.Command> local = localOwners.get(jid);
+              return local != null
+                  ? local
+                  : sharding.entityRefFor(UserActor.TYPE_KEY, jid.toString());
             },
             serverIqs);
     ModuleRegistry modules = new ModuleRegistry(hooks, serverIqs);

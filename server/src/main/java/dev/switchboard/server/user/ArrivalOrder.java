@@ -83,7 +83,7 @@ final class ArrivalOrder {
       return;
     }
     forgetOlderThan(now - REMEMBER.toNanos());
-    Last last = lastHandled.remove(a.session());
+    Last last = lastHandled.get(a.session());
     if (last == null) {
       if (lastHandled.size() >= MAX_SENDERS) {
         lastHandled.pollFirstEntry();
@@ -93,7 +93,8 @@ final class ArrivalOrder {
       last.seq = Math.max(last.seq, a.seq());
       last.at = now;
     }
-    lastHandled.put(a.session(), last); // to the end: the map stays ordered by update time
+    // moved to the end (the node relinked, not reallocated): the map stays ordered by update time
+    lastHandled.putLast(a.session(), last);
   }
 
   /** How many sending sessions are remembered. */

@@ -1,5 +1,6 @@
 package dev.switchboard.server.user;
 
+import dev.switchboard.xmpp.Jid;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -16,11 +17,15 @@ import org.apache.pekko.actor.typed.ActorRef;
  * messages in order at the recipient whichever path each took.
  */
 public final class LocalOwners {
-  private final ConcurrentHashMap<String, ActorRef<UserActor.Command>> owners =
+  private final ConcurrentHashMap<Jid, ActorRef<UserActor.Command>> owners =
       new ConcurrentHashMap<>();
 
-  /** The local owner of {@code bareJid}, or null when it has no session here (or is elsewhere). */
-  public ActorRef<UserActor.Command> get(String bareJid) {
+  /**
+   * The local owner of {@code bareJid}, or null when it has no session here (or is elsewhere).
+   * Keyed by the address itself (hash kept, canonical parts) so a routed stanza builds no string
+   * here.
+   */
+  public ActorRef<UserActor.Command> get(Jid bareJid) {
     return owners.get(bareJid);
   }
 
@@ -29,7 +34,7 @@ public final class LocalOwners {
     return owners.size();
   }
 
-  void listed(String bareJid, ActorRef<UserActor.Command> owner, boolean listed) {
+  void listed(Jid bareJid, ActorRef<UserActor.Command> owner, boolean listed) {
     if (listed) {
       owners.put(bareJid, owner);
     } else {

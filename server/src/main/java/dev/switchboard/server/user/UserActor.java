@@ -287,7 +287,7 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
       @Override
       public Behavior<Command> receiveSignal(Signal signal) {
         if (signal instanceof PostStop) {
-          services.localOwners().listed(jid.toString(), getContext().getSelf(), false);
+          services.localOwners().listed(jid, getContext().getSelf(), false);
         }
         return Behaviors.unhandled();
       }
@@ -513,7 +513,7 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
 
   /** Listed for direct routing while a session is bound here (see {@link LocalOwners}). */
   private void listLocally() {
-    services.localOwners().listed(jid.toString(), getContext().getSelf(), !sessions.isEmpty());
+    services.localOwners().listed(jid, getContext().getSelf(), !sessions.isEmpty());
   }
 
   private void ended(String resource, ActorRef<SessionCommand> session, Element finalPresence) {

@@ -16,12 +16,14 @@ class ArrivalOrderTest {
   private static ActorTestKit kit;
   private static ActorRef<SessionCommand> alice;
   private static ActorRef<SessionCommand> bob;
+  private static ActorRef<SessionCommand> carol;
 
   @BeforeAll
   static void start() {
     kit = ActorTestKit.create();
     alice = kit.<SessionCommand>createTestProbe().ref();
     bob = kit.<SessionCommand>createTestProbe().ref();
+    carol = kit.<SessionCommand>createTestProbe().ref();
   }
 
   @AfterAll
@@ -77,6 +79,20 @@ class ArrivalOrderTest {
     order.handled(new Ack(bob, 8), later);
     assertThat(order.remembered()).isEqualTo(1);
     assertThat(order.admit(message(bob, 9, 8), later)).isTrue();
+  }
+
+  @Test
+  void aSenderHeardFromAgainIsKeptWhileQuieterOnesGo() {
+    ArrivalOrder order = new ArrivalOrder();
+    long r = ArrivalOrder.REMEMBER.toNanos();
+    order.handled(new Ack(alice, 1), 0);
+    order.handled(new Ack(bob, 1), r / 10);
+    order.handled(new Ack(alice, 2), r * 6 / 10);
+    // bob's entry is now the oldest although alice's came first
+    order.handled(new Ack(carol, 1), r * 12 / 10);
+    assertThat(order.remembered()).isEqualTo(2);
+    assertThat(order.admit(message(alice, 3, 2), r * 12 / 10)).isTrue();
+    assertThat(order.admit(message(bob, 2, 1), r * 12 / 10)).isFalse();
   }
 
   @Test
