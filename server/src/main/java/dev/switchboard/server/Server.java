@@ -330,6 +330,7 @@ public final class Server implements AutoCloseable {
     System.out.printf(
         "  TLS certificate  %s%s (SHA-256 %s)%n",
         tls.certificatePath(), tls.selfSigned() ? ", self-signed" : "", tls.sha256Fingerprint());
+    System.out.printf("  TLS library      %s%n", TlsCredentials.library());
     System.out.flush();
   }
 

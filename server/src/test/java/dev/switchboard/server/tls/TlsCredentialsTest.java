@@ -2,6 +2,7 @@ package dev.switchboard.server.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -11,6 +12,7 @@ import dev.switchboard.server.config.ConfigError;
 import dev.switchboard.server.config.ConfigLoader;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.tls.TestPki.KeyFormat;
+import io.netty.handler.ssl.OpenSslContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -89,6 +91,17 @@ class TlsCredentialsTest {
     Duration validity = Duration.between(before, cert.getNotAfter().toInstant());
     assertThat(validity).isBetween(Duration.ofDays(3650), Duration.ofDays(3654));
     assertThat(creds.privateKey().getAlgorithm()).isEqualTo("EC");
+  }
+
+  @Test
+  void linuxOnX8664GetsBoringSslNotTheJdksTls() throws Exception {
+    assumeTrue(
+        System.getProperty("os.name").startsWith("Linux")
+            && System.getProperty("os.arch").equals("amd64"));
+    TlsCredentials creds = TlsCredentials.load(config(tmp, null, null));
+    assertThat(creds.serverContext(List.of("TLSv1.2", "TLSv1.3")))
+        .isInstanceOf(OpenSslContext.class);
+    assertThat(TlsCredentials.library()).startsWith("BoringSSL");
   }
 
   @Test
