@@ -70,7 +70,7 @@ public final class Router {
 
   /** Routes a stanza; {@code ack}, if any, is told once the stanza is handled. */
   public void route(Element stanza, Ack ack) {
-    Jid to = Jid.tryParse(stanza.attr("to"));
+    Jid to = stanza.toJid();
     if (to == null) {
       Ack.confirm(ack);
       return;

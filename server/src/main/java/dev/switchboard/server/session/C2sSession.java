@@ -296,7 +296,7 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
 
   /** The bare JID of the account a message goes to: its own account without a {@code to}. */
   private String recipientAccount(Element message) {
-    Jid to = Jid.tryParse(message.attr("to"));
+    Jid to = message.toJid();
     if (to == null) {
       return state.jid() == null ? "" : state.jid().toBare().toString();
     }

@@ -389,15 +389,14 @@ public final class StreamMachine {
     if (!name.equals("message") && !name.equals("presence") && !name.equals("iq")) {
       return fail(s, StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, name);
     }
-    String from = e.attr("from");
-    if (from != null) {
-      Jid claimed = Jid.tryParse(from);
+    if (e.attr("from") != null) {
+      Jid claimed = e.fromJid();
       if (claimed == null || !(claimed.equals(s.jid()) || claimed.equals(s.jid().toBare()))) {
         return fail(s, StreamErrorCondition.INVALID_FROM, "from does not match the bound JID");
       }
     }
     String to = e.attr("to");
-    if (to != null && Jid.tryParse(to) == null) {
+    if (to != null && e.toJid() == null) {
       if ("error".equals(e.attr("type"))) {
         return new Transition(s, List.of());
       }

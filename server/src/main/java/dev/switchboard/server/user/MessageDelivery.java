@@ -183,7 +183,7 @@ final class MessageDelivery {
 
   /** The sessions a message goes to now, per RFC 6121 8.5.2 and 8.5.3. */
   private List<SessionEntry> targets(Element m) {
-    Jid to = Jid.tryParse(m.attr("to"));
+    Jid to = m.toJid();
     if (to != null && to.isFull()) {
       SessionEntry s = ctx.session(to.resource()).orElse(null);
       if (s != null) {
@@ -200,7 +200,7 @@ final class MessageDelivery {
   }
 
   private void deliverOrStore(Element m, Ack ack) {
-    Jid to = Jid.tryParse(m.attr("to"));
+    Jid to = m.toJid();
     boolean fullJidGone = to != null && to.isFull() && ctx.session(to.resource()).isEmpty();
     String type = typeOf(m);
     if (fullJidGone && type.equals("headline")) {
@@ -248,7 +248,7 @@ final class MessageDelivery {
   }
 
   private void deliverToFullJid(Element m) {
-    Jid to = Jid.tryParse(m.attr("to"));
+    Jid to = m.toJid();
     if (to != null && to.isFull()) {
       ctx.session(to.resource()).ifPresent(s -> deliver(s, m));
     }

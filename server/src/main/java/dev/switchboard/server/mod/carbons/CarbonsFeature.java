@@ -80,7 +80,7 @@ final class CarbonsFeature implements UserFeature {
   /** Sent carbons (section 6): to the account's other resources that enabled carbons. */
   @Override
   public Element sending(UserContext ctx, SessionEntry from, Element message, Durable durable) {
-    Jid to = Jid.tryParse(message.attr("to"));
+    Jid to = message.toJid();
     // a message to the account itself reaches its resources as received carbons instead
     if (to != null && !to.toBare().equals(ctx.jid()) && Carbons.eligible(message)) {
       copy(ctx, "sent", message, List.of(from));

@@ -43,7 +43,7 @@ final class MessageArchiver implements UserFeature {
 
   @Override
   public Element sending(UserContext ctx, SessionEntry from, Element message, Durable durable) {
-    Jid to = Jid.tryParse(message.attr("to"));
+    Jid to = message.toJid();
     if (to == null || !archivable(message)) {
       return message;
     }
@@ -70,7 +70,7 @@ final class MessageArchiver implements UserFeature {
     Element clean =
         message.withoutChildren(
             e -> e.is("stanza-id", SID) && owner.toString().equals(e.attr("by")));
-    Jid from = Jid.tryParse(clean.attr("from"));
+    Jid from = clean.fromJid();
     if (from == null || !archivable(clean) || !archives(ctx, from.toBare())) {
       return clean;
     }

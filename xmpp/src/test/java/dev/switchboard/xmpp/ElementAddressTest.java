@@ -1,0 +1,53 @@
+package dev.switchboard.xmpp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ElementAddressTest {
+  private static Element message(String to, String from) {
+    Element.Builder b = Element.builder("message", "jabber:client");
+    if (to != null) {
+      b.attr("to", to);
+    }
+    if (from != null) {
+      b.attr("from", from);
+    }
+    return b.build();
+  }
+
+  @Test
+  void addressesAreParsedAndCanonical() {
+    Element m = message("Bob@Example.COM/phone", "alice@example.com/laptop");
+    assertThat(m.toJid()).isEqualTo(Jid.parse("bob@example.com/phone"));
+    assertThat(m.fromJid()).isEqualTo(Jid.parse("alice@example.com/laptop"));
+    assertThat(m.toJid()).isSameAs(m.toJid());
+  }
+
+  @Test
+  void aMissingOrInvalidAddressIsNullEveryTime() {
+    Element m = message("a@b@c", null);
+    assertThat(m.toJid()).isNull();
+    assertThat(m.toJid()).isNull();
+    assertThat(m.fromJid()).isNull();
+  }
+
+  @Test
+  void aChangedAttributeIsParsedAnewAndTheOtherIsKept() {
+    Element m = message("bob@example.com", "alice@example.com/laptop");
+    Jid to = m.toJid();
+    m.fromJid();
+
+    Element stamped = m.withAttr("from", "carol@example.com/desk");
+    assertThat(stamped.fromJid()).isEqualTo(Jid.parse("carol@example.com/desk"));
+    assertThat(stamped.toJid()).isSameAs(to);
+
+    Element redirected = m.withAttr("to", "dave@example.com");
+    assertThat(redirected.toJid()).isEqualTo(Jid.parse("dave@example.com"));
+    assertThat(redirected.fromJid()).isEqualTo(m.fromJid());
+
+    assertThat(m.withoutAttr("to").toJid()).isNull();
+    assertThat(m.withoutAttr("from").toJid()).isSameAs(to);
+    assertThat(m.withAttr("to", "not@valid@jid").toJid()).isNull();
+  }
+}
