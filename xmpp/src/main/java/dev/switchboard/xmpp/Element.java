@@ -32,7 +32,7 @@ public final class Element implements Node {
    * canonicalising them each time cost about 5 % of a routed message's CPU. Null until parsed;
    * {@link #NO_JID} when the attribute is missing or not a valid address. Written without
    * synchronisation like {@code String.hash}: a race parses twice, and a {@link Jid}'s fields are
-   * final, so any thread sees one whole.
+   * final, so any thread sees one whole. Copies that leave an attribute alone keep its parse.
    */
   private Object toJid;
 
@@ -71,22 +71,18 @@ public final class Element implements Node {
 
   /** The {@code to} attribute as an address, or null when missing or not a valid address. */
   public Jid toJid() {
-    Object j = toJid;
-    if (j == null) {
-      j = parsedOrNone(attr("to"));
-      toJid = j;
+    if (toJid == null) {
+      toJid = parsedOrNone(attr("to"));
     }
-    return j == NO_JID ? null : (Jid) j;
+    return toJid instanceof Jid j ? j : null;
   }
 
   /** The {@code from} attribute as an address, or null when missing or not a valid address. */
   public Jid fromJid() {
-    Object j = fromJid;
-    if (j == null) {
-      j = parsedOrNone(attr("from"));
-      fromJid = j;
+    if (fromJid == null) {
+      fromJid = parsedOrNone(attr("from"));
     }
-    return j == NO_JID ? null : (Jid) j;
+    return fromJid instanceof Jid j ? j : null;
   }
 
   private static Object parsedOrNone(String address) {
@@ -220,21 +216,27 @@ public final class Element implements Node {
         }
         String[] copy = attrs.clone();
         copy[i + 1] = value;
-        return keepingAddressesBut(attrName, new Element(name, namespace, copy, children));
+        return derived(namespace, copy, children, attrName);
       }
     }
     String[] copy = Arrays.copyOf(attrs, attrs.length + 2);
     copy[attrs.length] = attrName;
     copy[attrs.length + 1] = value;
-    return keepingAddressesBut(attrName, new Element(name, namespace, copy, children));
+    return derived(namespace, copy, children, attrName);
   }
 
-  /** {@code copy}, a change of attribute {@code changed}, keeps this one's other parsed address. */
-  private Element keepingAddressesBut(String changed, Element copy) {
-    if (!changed.equals("to")) {
+  /**
+   * A copy with {@code newNamespace}, {@code newAttrs} and {@code newChildren} that keeps the
+   * parsed addresses, except the one whose attribute is {@code changedAttr} (null: attributes
+   * unchanged).
+   */
+  private Element derived(
+      String newNamespace, String[] newAttrs, List<Node> newChildren, String changedAttr) {
+    Element copy = new Element(name, newNamespace, newAttrs, newChildren);
+    if (!"to".equals(changedAttr)) {
       copy.toJid = toJid;
     }
-    if (!changed.equals("from")) {
+    if (!"from".equals(changedAttr)) {
       copy.fromJid = fromJid;
     }
     return copy;
@@ -246,14 +248,14 @@ public final class Element implements Node {
         String[] copy = new String[attrs.length - 2];
         System.arraycopy(attrs, 0, copy, 0, i);
         System.arraycopy(attrs, i + 2, copy, i, attrs.length - i - 2);
-        return keepingAddressesBut(attrName, new Element(name, namespace, copy, children));
+        return derived(namespace, copy, children, attrName);
       }
     }
     return this;
   }
 
   public Element withChildren(List<? extends Node> newChildren) {
-    return new Element(name, namespace, attrs, List.copyOf(newChildren));
+    return derived(namespace, attrs, List.copyOf(newChildren), null);
   }
 
   public Element withChild(Node child) {
@@ -263,7 +265,7 @@ public final class Element implements Node {
     List<Node> copy = new ArrayList<>(children.size() + 1);
     copy.addAll(children);
     copy.add(child);
-    return new Element(name, namespace, attrs, List.copyOf(copy));
+    return derived(namespace, attrs, List.copyOf(copy), null);
   }
 
   /** A copy without the child elements this predicate matches. */
@@ -284,7 +286,7 @@ public final class Element implements Node {
     }
     return copy.size() == children.size()
         ? this
-        : new Element(name, namespace, attrs, List.copyOf(copy));
+        : derived(namespace, attrs, List.copyOf(copy), null);
   }
 
   /** A copy with the first child element matching name and namespace replaced (or removed). */
@@ -303,12 +305,12 @@ public final class Element implements Node {
         copy.add(n);
       }
     }
-    return new Element(name, namespace, attrs, List.copyOf(copy));
+    return derived(namespace, attrs, List.copyOf(copy), null);
   }
 
   /** A copy in another namespace, children untouched (e.g. jabber:server to jabber:client). */
   public Element withNamespace(String ns) {
-    return ns.equals(namespace) ? this : new Element(name, ns, attrs, children);
+    return ns.equals(namespace) ? this : derived(ns, attrs, children, null);
   }
 
   public Builder toBuilder() {

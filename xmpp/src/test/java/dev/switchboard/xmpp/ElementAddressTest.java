@@ -50,4 +50,14 @@ class ElementAddressTest {
     assertThat(m.withoutAttr("from").toJid()).isSameAs(to);
     assertThat(m.withAttr("to", "not@valid@jid").toJid()).isNull();
   }
+
+  @Test
+  void aCopyWithOtherChildrenKeepsBothParses() {
+    Element m = message("bob@example.com", "alice@example.com/laptop");
+    Jid to = m.toJid();
+    Jid from = m.fromJid();
+    Element withBody = m.withChild(Element.of("body", "jabber:client"));
+    assertThat(withBody.toJid()).isSameAs(to);
+    assertThat(withBody.fromJid()).isSameAs(from);
+  }
 }
