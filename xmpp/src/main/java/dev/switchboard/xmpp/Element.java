@@ -225,6 +225,24 @@ public final class Element implements Node {
     return derived(namespace, copy, children, attrName);
   }
 
+  /** A copy whose {@code from} is {@code address} (none when null), keeping it parsed. */
+  public Element withFrom(Jid address) {
+    Element e = withAttr("from", address == null ? null : address.toString());
+    if (address != null) {
+      e.fromJid = address;
+    }
+    return e;
+  }
+
+  /** A copy whose {@code to} is {@code address} (none when null), keeping it parsed. */
+  public Element withTo(Jid address) {
+    Element e = withAttr("to", address == null ? null : address.toString());
+    if (address != null) {
+      e.toJid = address;
+    }
+    return e;
+  }
+
   /**
    * A copy with {@code newNamespace}, {@code newAttrs} and {@code newChildren} that keeps the
    * parsed addresses, except the one whose attribute is {@code changedAttr} (null: attributes

@@ -20,12 +20,16 @@ public final class Jid {
   private final String domain;
   private final String resource;
   private final int hash;
+  // computed on first use; racy but idempotent, like String.hash: every message asks for these
+  private String text;
+  private Jid bare;
 
   private Jid(String local, String domain, String resource) {
     this.local = local;
     this.domain = domain;
     this.resource = resource;
-    this.hash = Objects.hash(local, domain, resource);
+    this.hash =
+        (31 * Objects.hashCode(local) + domain.hashCode()) * 31 + Objects.hashCode(resource);
   }
 
   /** Parses and canonicalizes; throws {@link InvalidJidException} when the address is not valid. */
@@ -194,7 +198,15 @@ public final class Jid {
   }
 
   public Jid toBare() {
-    return resource == null ? this : new Jid(local, domain, null);
+    if (resource == null) {
+      return this;
+    }
+    Jid b = bare;
+    if (b == null) {
+      b = new Jid(local, domain, null);
+      bare = b;
+    }
+    return b;
   }
 
   public Jid toDomain() {
@@ -221,15 +233,20 @@ public final class Jid {
 
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder();
-    if (local != null) {
-      sb.append(local).append('@');
+    String t = text;
+    if (t == null) {
+      StringBuilder sb = new StringBuilder();
+      if (local != null) {
+        sb.append(local).append('@');
+      }
+      sb.append(domain);
+      if (resource != null) {
+        sb.append('/').append(resource);
+      }
+      t = sb.toString();
+      text = t;
     }
-    sb.append(domain);
-    if (resource != null) {
-      sb.append('/').append(resource);
-    }
-    return sb.toString();
+    return t;
   }
 
   /** Thrown for an address that is not a valid JID; maps to {@code jid-malformed}. */

@@ -60,4 +60,25 @@ class ElementAddressTest {
     assertThat(withBody.toJid()).isSameAs(to);
     assertThat(withBody.fromJid()).isSameAs(from);
   }
+
+  @Test
+  void anAddressSetAsAJidIsWrittenCanonicalAndKeptParsed() {
+    Jid alice = Jid.parse("Alice@Example.com/laptop");
+    Jid bob = Jid.parse("bob@example.com");
+    Element m = message("someone@example.com", "spoofed@example.com").withFrom(alice).withTo(bob);
+    assertThat(m.attr("from")).isEqualTo("alice@example.com/laptop");
+    assertThat(m.attr("to")).isEqualTo("bob@example.com");
+    assertThat(m.fromJid()).isSameAs(alice);
+    assertThat(m.toJid()).isSameAs(bob);
+    assertThat(m.withFrom(null).attr("from")).isNull();
+    assertThat(m.withFrom(null).fromJid()).isNull();
+  }
+
+  @Test
+  void aJidsTextAndBareFormAreMadeOnce() {
+    Jid j = Jid.parse("alice@example.com/laptop");
+    assertThat(j.toString()).isEqualTo("alice@example.com/laptop").isSameAs(j.toString());
+    assertThat(j.toBare()).isEqualTo(Jid.parse("alice@example.com")).isSameAs(j.toBare());
+    assertThat(j.toBare().hashCode()).isEqualTo(Jid.parse("alice@example.com").hashCode());
+  }
 }

@@ -55,7 +55,7 @@ public record Iq(Element stanza, Jid from, Jid to) {
 
   public Element error(StanzaErrorCondition condition, String text) {
     Element e = StanzaError.reply(stanza, condition, text);
-    return to == null ? e : e.withAttr("from", to.toString());
+    return to == null ? e : e.withFrom(to);
   }
 
   /** Reads an IQ from a routed stanza; null when it is not a well-formed get or set. */

@@ -56,7 +56,7 @@ public final class Router {
    */
   public void fromClient(Jid from, Element stanza, Ack ack) {
     if (stanza.attr("to") == null && !stanza.name().equals("presence")) {
-      stanza = stanza.withAttr("to", from.toBare().toString());
+      stanza = stanza.withTo(from.toBare());
     }
     // everything goes through the sender's own user actor, which passes stanzas on in the order
     // they came, messages included (theirs wait for their durable writes)

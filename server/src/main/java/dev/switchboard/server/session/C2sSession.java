@@ -108,6 +108,11 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
    */
   private static final Duration RETRY_CHECK = Duration.ofSeconds(1);
 
+  // one serialisation buffer per dispatcher thread instead of a new one (grown twice) per stanza
+  private static final ThreadLocal<StringBuilder> SCRATCH =
+      ThreadLocal.withInitial(() -> new StringBuilder(1024));
+  private static final int MAX_SCRATCH_CHARS = 64 * 1024;
+
   private final ActorRef<UserActor.BindResult> bindReplies;
   private StreamState state;
   private SaslExchange sasl;
@@ -164,7 +169,10 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
     return new Receive<>() {
       @Override
       public Behavior<SessionCommand> receiveMessage(SessionCommand m) {
-        return onMessage(m);
+        Behavior<SessionCommand> next = onMessage(m);
+        // same(), not this: under withTimers a returned `this` re-wraps the actor in a new
+        // interceptor on every message
+        return next == C2sSession.this ? Behaviors.same() : next;
       }
 
       @Override
@@ -267,10 +275,7 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
   }
 
   private void handled(long seq) {
-    awaitingAck.remove(seq);
-    if (awaitingAck.isEmpty()) {
-      timers.cancel("ack-retry");
-    }
+    awaitingAck.remove(seq); // the retry timer stops itself once nothing waits
     if (sm.handled(seq) && sm.enabled() && !detached && sm.owesAck()) {
       writeAck();
     }
@@ -281,6 +286,12 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
    * same acknowledgement, by which the recipient's archive recognises a copy that did arrive.
    */
   private Behavior<SessionCommand> onRetryUnhandled() {
+    if (awaitingAck.isEmpty()) {
+      // cancelled here rather than when the last one is confirmed: a busy sender would otherwise
+      // start and cancel a timer for every message
+      timers.cancel("ack-retry");
+      return this;
+    }
     long now = System.nanoTime();
     for (Map.Entry<Long, Pending> e : awaitingAck.entrySet()) {
       Pending p = e.getValue();
@@ -845,9 +856,13 @@ public final class C2sSession extends AbstractBehavior<SessionCommand> {
     if (detached) {
       return;
     }
-    StringBuilder sb = new StringBuilder(256);
+    StringBuilder sb = SCRATCH.get();
+    sb.setLength(0);
     XmlWriter.write(e, Namespaces.CLIENT, sb);
     channel.writeAndFlush(ByteBufUtil.writeUtf8(channel.alloc(), sb));
+    if (sb.capacity() > MAX_SCRATCH_CHARS) {
+      SCRATCH.remove(); // one huge stanza does not pin its buffer to the thread
+    }
   }
 
   private Behavior<SessionCommand> onStop() {

@@ -421,7 +421,7 @@ public final class StreamMachine {
               .build();
       return new Transition(s, List.of(new SendElement(result)));
     }
-    return new Transition(s, List.of(new Route(e.withAttr("from", s.jid().toString()))));
+    return new Transition(s, List.of(new Route(e.withFrom(s.jid()))));
   }
 
   /** RFC 6120 8.2.3: an id, a known type, and exactly one payload for get and set. */

@@ -107,7 +107,7 @@ final class MessageDelivery {
   // ---- sending ----
 
   void send(SessionEntry from, Element message, Ack ack) {
-    Durable d = new Durable(resendKey(message, ack));
+    Durable d = new Durable(message, ack);
     Element m = message;
     for (UserFeature f : services.features()) {
       m = f.sending(ctx, from, m, d);
@@ -147,7 +147,7 @@ final class MessageDelivery {
       Ack.confirm(ack);
       return;
     }
-    Durable d = new Durable(resendKey(message, ack));
+    Durable d = new Durable(message, ack);
     Element m = message;
     for (UserFeature f : services.features()) {
       m = f.receiving(ctx, m, d);
@@ -168,14 +168,6 @@ final class MessageDelivery {
   }
 
   /** See {@link Durable#key}. */
-  private static String resendKey(Element m, Ack ack) {
-    Element origin = m.child("origin-id", "urn:xmpp:sid:0");
-    if (origin != null && origin.attr("id") != null) {
-      return origin.attr("id");
-    }
-    return ack == null ? null : "sb:" + ack.session().path() + "#" + ack.seq();
-  }
-
   private static String typeOf(Element m) {
     String t = m.attr("type");
     return t == null ? "normal" : t;
@@ -293,7 +285,7 @@ final class MessageDelivery {
   }
 
   private void redeliver(Element m, String receipt) {
-    Element bare = m.withAttr("to", ctx.jid().toString());
+    Element bare = m.withTo(ctx.jid());
     afterDurable(
         new Durable(),
         error -> {

@@ -271,17 +271,21 @@ public final class UserActor extends AbstractBehavior<UserActor.Command> impleme
     return new Receive<>() {
       @Override
       public Behavior<Command> receiveMessage(Command m) {
-        return switch (m) {
-          case Loaded l -> onLoaded(l);
-          case IoDone d -> onIoDone(d);
-          case CommitDone c -> onInternal(() -> delivery.committed(c.ticket()));
-          case FlushDone f ->
-              onInternal(() -> delivery.flushed(f.resource(), f.deliveries(), f.ticket()));
-          case IdleCheck i -> onIdleCheck();
-          case ReleaseHeld r -> onReleaseHeld();
-          case Stop s -> Behaviors.stopped();
-          default -> onCommand(m);
-        };
+        Behavior<Command> next =
+            switch (m) {
+              case Loaded l -> onLoaded(l);
+              case IoDone d -> onIoDone(d);
+              case CommitDone c -> onInternal(() -> delivery.committed(c.ticket()));
+              case FlushDone f ->
+                  onInternal(() -> delivery.flushed(f.resource(), f.deliveries(), f.ticket()));
+              case IdleCheck i -> onIdleCheck();
+              case ReleaseHeld r -> onReleaseHeld();
+              case Stop s -> Behaviors.stopped();
+              default -> onCommand(m);
+            };
+        // same(), not this: under withTimers a returned `this` re-wraps the actor in a new
+        // interceptor on every message
+        return next == UserActor.this ? Behaviors.same() : next;
       }
 
       @Override

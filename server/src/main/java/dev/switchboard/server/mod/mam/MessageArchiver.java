@@ -49,10 +49,10 @@ final class MessageArchiver implements UserFeature {
     }
     Jid with = to.toBare();
     Jid owner = ctx.jid();
-    String originId = durable.key();
     if (!archives(ctx, with)) {
       return message;
     }
+    String originId = durable.key();
     ArchivedMessage row =
         new ArchivedMessage(ids.next(), owner, with, true, Instant.now(), originId, message);
     durable.add(

@@ -95,7 +95,7 @@ final class OfflineFeature implements UserFeature {
             stored -> {
               List<Delivery> out = new ArrayList<>(stored.size());
               for (OfflineStore.Stored s : stored) {
-                Element m = s.message().withAttr("to", session.jid().toString());
+                Element m = s.message().withTo(session.jid());
                 out.add(new Delivery(m, RECEIPT_PREFIX + s.seq()));
               }
               return out;

@@ -29,7 +29,7 @@ final class PresenceBroadcast {
   }
 
   static Element addressed(Element presence, Jid from, Jid to) {
-    return presence.withAttr("from", from.toString()).withAttr("to", to.toString());
+    return presence.withFrom(from).withTo(to);
   }
 
   static Element unavailable(Jid from, Jid to) {

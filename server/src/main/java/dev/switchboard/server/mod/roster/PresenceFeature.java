@@ -48,7 +48,7 @@ final class PresenceFeature implements UserFeature {
     if (target == null) {
       return true;
     }
-    Element out = p.withAttr("from", from.jid().toString());
+    Element out = p.withFrom(from.jid());
     if (type == null || type.equals("unavailable")) {
       Set<Jid> directed =
           ctx.get(DIRECTED).computeIfAbsent(from.resource(), k -> new LinkedHashSet<>());

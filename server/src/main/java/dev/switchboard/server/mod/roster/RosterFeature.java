@@ -208,7 +208,7 @@ final class RosterFeature implements UserFeature {
     RosterItem item = r.get(contact);
     RosterItem base = item == null ? RosterItem.of(contact) : item;
     // outbound subscription stanzas carry the user's bare JID (RFC 6121 3.1.2)
-    Element out = p.withAttr("from", ctx.jid().toString()).withAttr("to", contact.toString());
+    Element out = p.withFrom(ctx.jid()).withTo(contact);
     Jid c = contact;
     switch (p.attr("type")) {
       case "subscribe" -> {
@@ -276,7 +276,7 @@ final class RosterFeature implements UserFeature {
     Jid c = contact;
     Roster r = roster(ctx);
     RosterItem item = r.get(contact);
-    Element in = p.withAttr("from", contact.toString()).withAttr("to", ctx.jid().toString());
+    Element in = p.withFrom(contact).withTo(ctx.jid());
     switch (p.attr("type")) {
       case "subscribe" -> {
         if (item != null && item.from()) {
