@@ -356,11 +356,11 @@ final class XmppClient extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Sends a stanza; safe from any thread. */
-  void send(String xml) {
+  /** Sends a stanza; safe from any thread, cheapest from the client's own event loop. */
+  void send(CharSequence xml) {
     Channel c = channel;
     if (c != null) {
-      c.writeAndFlush(c.alloc().buffer(xml.length()).writeBytes(bytes(xml)), c.voidPromise());
+      c.writeAndFlush(ByteBufUtil.writeUtf8(c.alloc(), xml), c.voidPromise());
     }
   }
 
@@ -423,7 +423,8 @@ final class XmppClient extends ChannelInboundHandlerAdapter {
 
   private void startTls() {
     SslHandler ssl =
-        settings.sslContext().newHandler(channel.alloc(), settings.host(), settings.port(index));
+        // the certificate names the XMPP domain, not the address connected to (RFC 7590)
+        settings.sslContext().newHandler(channel.alloc(), settings.domain(), settings.port(index));
     channel.pipeline().addFirst("tls", ssl);
     ssl.handshakeFuture()
         .addListener(
@@ -432,7 +433,11 @@ final class XmppClient extends ChannelInboundHandlerAdapter {
                 tls = true;
                 openStream();
               } else {
-                fail("TLS handshake: " + f.cause().getMessage());
+                Throwable root = f.cause();
+                while (root.getCause() != null && root.getCause() != root) {
+                  root = root.getCause();
+                }
+                fail("TLS handshake: " + root.getMessage());
               }
             });
   }
