@@ -6,6 +6,8 @@ import dev.switchboard.server.session.SessionCommand;
 import dev.switchboard.server.user.UserActor.Incoming;
 import dev.switchboard.xmpp.Element;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
@@ -93,6 +95,49 @@ class ArrivalOrderTest {
     assertThat(order.remembered()).isEqualTo(2);
     assertThat(order.admit(message(alice, 3, 2), r * 12 / 10)).isTrue();
     assertThat(order.admit(message(bob, 2, 1), r * 12 / 10)).isFalse();
+  }
+
+  @Test
+  void manySendersAreAllRememberedAndEachKeepsItsOwnSequence() {
+    ArrivalOrder order = new ArrivalOrder();
+    List<ActorRef<SessionCommand>> senders = probes(300);
+    for (int round = 1; round <= 3; round++) {
+      for (int i = 0; i < senders.size(); i++) {
+        order.handled(new Ack(senders.get(i), round * 1000L + i), round);
+      }
+    }
+    assertThat(order.remembered()).isEqualTo(300);
+    for (int i = 0; i < senders.size(); i++) {
+      long last = 3000L + i;
+      assertThat(order.admit(message(senders.get(i), last + 1, last), 4)).isTrue();
+      assertThat(order.admit(message(senders.get(i), last + 2, last + 1), 4)).isFalse();
+    }
+  }
+
+  @Test
+  void beyondMaxSendersTheLeastRecentlyUpdatedAreForgotten() {
+    ArrivalOrder order = new ArrivalOrder();
+    List<ActorRef<SessionCommand>> senders = probes(1300);
+    for (int i = 0; i < senders.size(); i++) {
+      order.handled(new Ack(senders.get(i), 1), i);
+    }
+    assertThat(order.remembered()).isBetween(768, 1024);
+    long now = senders.size();
+    // the newest are known, the first ones were let go
+    for (int i = senders.size() - 700; i < senders.size(); i++) {
+      assertThat(order.admit(message(senders.get(i), 2, 1), now)).isTrue();
+    }
+    for (int i = 0; i < 200; i++) {
+      assertThat(order.admit(message(senders.get(i), 2, 1), now)).isFalse();
+    }
+  }
+
+  private static List<ActorRef<SessionCommand>> probes(int n) {
+    List<ActorRef<SessionCommand>> refs = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      refs.add(kit.<SessionCommand>createTestProbe().ref());
+    }
+    return refs;
   }
 
   @Test
