@@ -47,9 +47,9 @@ final class ArrivalOrder {
   /*
    * Per sending session, its highest handled stream sequence and when: an open-addressed table in
    * three parallel arrays, updated in place. A map entry per sender lived for REMEMBER, long enough
-   * to survive a young GC and be copied by it; at 20,000 msg/s with random peers those entries were
-   * most of G1's survivors (4.1 MB of age-1 objects per young GC, 1.2 MB without them). An entry past REMEMBER keeps its slot until the table is rebuilt,
-   * which happens only when it fills up.
+   * to survive a young GC and be copied by it; at 20,000 msg/s with random peers those entries
+   * were most of G1's survivors (4.1 MB of age-1 objects per young GC, 1.2 MB without them). An
+   * entry past REMEMBER keeps its slot until the table is rebuilt, which happens when it fills up.
    */
   private ActorRef<?>[] senders;
   private long[] seqs;
@@ -93,14 +93,19 @@ final class ArrivalOrder {
     if (senders == null || used + 1 > senders.length / 2 || used >= MAX_SENDERS) {
       rebuild(now);
     }
+    place(a.session(), a.seq(), now);
+  }
+
+  /** Puts a sender that is not in the table into its first free slot. */
+  private void place(ActorRef<?> session, long seq, long at) {
     int mask = senders.length - 1;
-    int j = home(a.session(), mask);
+    int j = home(session, mask);
     while (senders[j] != null) {
       j = (j + 1) & mask;
     }
-    senders[j] = a.session();
-    seqs[j] = a.seq();
-    times[j] = now;
+    senders[j] = session;
+    seqs[j] = seq;
+    times[j] = at;
     used++;
   }
 
@@ -141,16 +146,22 @@ final class ArrivalOrder {
   }
 
   /**
-   * Keeps the entries within REMEMBER in a table at most half full, and of those only the most
+   * Keeps the entries within REMEMBER in a table at most a quarter full, and of those only the most
    * recently updated three quarters of {@link #MAX_SENDERS}, so that even an account hearing from
    * ever more senders rebuilds only every few hundred messages.
    */
   private void rebuild(long now) {
+    if (senders == null) {
+      senders = new ActorRef<?>[MIN_CAPACITY];
+      seqs = new long[MIN_CAPACITY];
+      times = new long[MIN_CAPACITY];
+      return;
+    }
     ActorRef<?>[] oldSenders = senders;
     long[] oldSeqs = seqs;
     long[] oldTimes = times;
     int live = 0;
-    for (int i = 0; oldSenders != null && i < oldSenders.length; i++) {
+    for (int i = 0; i < oldSenders.length; i++) {
       if (oldSenders[i] != null && within(oldTimes[i], now)) {
         live++;
       }
@@ -173,7 +184,7 @@ final class ArrivalOrder {
     while (capacity < (live + 1) * 4 && capacity < MAX_SENDERS * 2) {
       capacity <<= 1;
     }
-    if (oldSenders != null && oldSenders.length >= capacity && oldSenders.length <= capacity * 4) {
+    if (oldSenders.length >= capacity && oldSenders.length <= capacity * 4) {
       // the same arrays again (the steady state): new ones would live long enough to be copied
       // by a young GC, the copies taken here die before it
       senders = oldSenders;
@@ -183,27 +194,17 @@ final class ArrivalOrder {
       oldSeqs = oldSeqs.clone();
       oldTimes = oldTimes.clone();
       Arrays.fill(senders, null);
-      capacity = senders.length;
     } else {
       senders = new ActorRef<?>[capacity];
       seqs = new long[capacity];
       times = new long[capacity];
     }
     used = 0;
-    int mask = capacity - 1;
-    for (int i = 0; oldSenders != null && i < oldSenders.length; i++) {
+    for (int i = 0; i < oldSenders.length && used < live; i++) {
       // ties at maxAge could exceed live: the count stops them
-      if (oldSenders[i] == null || now - oldTimes[i] > maxAge || used == live) {
-        continue;
+      if (oldSenders[i] != null && now - oldTimes[i] <= maxAge) {
+        place(oldSenders[i], oldSeqs[i], oldTimes[i]);
       }
-      int j = home(oldSenders[i], mask);
-      while (senders[j] != null) {
-        j = (j + 1) & mask;
-      }
-      senders[j] = oldSenders[i];
-      seqs[j] = oldSeqs[i];
-      times[j] = oldTimes[i];
-      used++;
     }
   }
 
