@@ -94,29 +94,52 @@ public final class GroupCommitter implements AutoCloseable {
     List<WriteOp> batch = new ArrayList<>();
     while (true) {
       try {
-        Op first = queue.take();
-        taken.add(first);
+        taken.add(queue.take());
         queue.drainTo(taken, maxBatch - 1);
-        for (Op op : taken) {
-          switch (op) {
-            case WriteOp w -> batch.add(w);
-            case ReadOp<?> r -> {
-              flush(batch);
-              r.run(db);
-            }
-            case Stop s -> {
-              flush(batch);
-              return;
-            }
-          }
+        if (!apply(taken, batch)) {
+          return;
         }
-        flush(batch);
-        taken.clear();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        failAll(taken, e);
         return;
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
+        // whatever went wrong, the operations taken are settled once: none is run again
         LOG.error("group commit loop error", e);
+        failAll(taken, e);
+      } finally {
+        taken.clear();
+        batch.clear();
+      }
+    }
+  }
+
+  /** Runs the operations taken, in order; false after a stop. */
+  private boolean apply(List<Op> taken, List<WriteOp> batch) {
+    for (Op op : taken) {
+      switch (op) {
+        case WriteOp w -> batch.add(w);
+        case ReadOp<?> r -> {
+          flush(batch);
+          r.run(db);
+        }
+        case Stop s -> {
+          flush(batch);
+          return false;
+        }
+      }
+    }
+    flush(batch);
+    return true;
+  }
+
+  /** Fails whatever of {@code ops} has not completed; completed ones are left alone. */
+  private static void failAll(List<Op> ops, Throwable cause) {
+    for (Op op : ops) {
+      switch (op) {
+        case WriteOp w -> w.done().completeExceptionally(cause);
+        case ReadOp<?> r -> r.done().completeExceptionally(cause);
+        case Stop s -> {}
       }
     }
   }
@@ -138,27 +161,33 @@ public final class GroupCommitter implements AutoCloseable {
           });
       batch.forEach(w -> w.done().complete(null));
       count(batch.size());
-    } catch (RuntimeException batchFailure) {
+    } catch (RuntimeException | Error batchFailure) {
       if (batch.size() == 1) {
         batch.get(0).done().completeExceptionally(batchFailure);
       } else {
         for (WriteOp w : batch) {
-          try {
-            db.inTransaction(
-                c -> {
-                  w.write().apply(c);
-                  return null;
-                });
-            w.done().complete(null);
-            count(1);
-          } catch (RuntimeException e) {
-            LOG.warn("a write failed on its own after its batch failed", e);
-            w.done().completeExceptionally(e);
-          }
+          applyAlone(w);
         }
       }
+    } finally {
+      batch.clear();
     }
-    batch.clear();
+  }
+
+  /** After its batch failed, one write in a transaction of its own, so a bad one fails alone. */
+  private void applyAlone(WriteOp w) {
+    try {
+      db.inTransaction(
+          c -> {
+            w.write().apply(c);
+            return null;
+          });
+      w.done().complete(null);
+      count(1);
+    } catch (RuntimeException | Error e) {
+      LOG.warn("a write failed on its own after its batch failed", e);
+      w.done().completeExceptionally(e);
+    }
   }
 
   private synchronized void count(int n) {
