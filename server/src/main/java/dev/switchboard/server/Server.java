@@ -2,11 +2,6 @@ package dev.switchboard.server;
 
 import dev.switchboard.server.account.AccountStore;
 import dev.switchboard.server.account.JdbcAccountStore;
-import dev.switchboard.server.auth.CredentialLookup;
-import dev.switchboard.server.auth.PlainLoginCache;
-import dev.switchboard.server.auth.SaslMechanism;
-import dev.switchboard.server.auth.SaslMechanisms;
-import dev.switchboard.server.cli.VersionProvider;
 import dev.switchboard.server.cluster.ClusterJson;
 import dev.switchboard.server.cluster.ClusterView;
 import dev.switchboard.server.cluster.NodeInfo;
@@ -16,12 +11,11 @@ import dev.switchboard.server.cluster.PekkoConfig;
 import dev.switchboard.server.cluster.SessionRegistry;
 import dev.switchboard.server.config.ConfigError;
 import dev.switchboard.server.config.ServerConfig;
-import dev.switchboard.server.hook.Hooks;
+import dev.switchboard.server.delivery.ClientInbox;
 import dev.switchboard.server.http.Health;
 import dev.switchboard.server.http.HttpListener;
 import dev.switchboard.server.http.HttpReply;
 import dev.switchboard.server.http.HttpRoutes;
-import dev.switchboard.server.iq.ServerIqs;
 import dev.switchboard.server.metrics.Metrics;
 import dev.switchboard.server.mod.carbons.CarbonsModule;
 import dev.switchboard.server.mod.csi.CsiModule;
@@ -33,56 +27,46 @@ import dev.switchboard.server.mod.register.RegisterModule;
 import dev.switchboard.server.mod.roster.RosterModule;
 import dev.switchboard.server.mod.version.VersionModule;
 import dev.switchboard.server.module.Module;
-import dev.switchboard.server.module.ModuleContext;
 import dev.switchboard.server.module.ModuleRegistry;
+import dev.switchboard.server.module.ModuleServices;
+import dev.switchboard.server.routing.ClusterDirectory;
+import dev.switchboard.server.routing.ComponentRegistry;
+import dev.switchboard.server.routing.HostedDomains;
 import dev.switchboard.server.routing.Router;
-import dev.switchboard.server.session.C2sServices;
 import dev.switchboard.server.session.C2sSessions;
-import dev.switchboard.server.session.ResumableSessions;
+import dev.switchboard.server.session.SessionServices;
 import dev.switchboard.server.store.BlockingExecutor;
 import dev.switchboard.server.store.Database;
 import dev.switchboard.server.store.GroupCommitter;
-import dev.switchboard.server.stream.StreamMachine;
-import dev.switchboard.server.stream.StreamPolicy;
-import dev.switchboard.server.tls.TlsCredentials;
+import dev.switchboard.server.tls.TlsContexts;
 import dev.switchboard.server.transport.C2sListener;
 import dev.switchboard.server.transport.EventLoops;
-import dev.switchboard.server.transport.XmppStreamHandler;
+import dev.switchboard.server.user.AccountExtensions;
 import dev.switchboard.server.user.LocalOwners;
+import dev.switchboard.server.user.Owners;
 import dev.switchboard.server.user.UserActor;
 import dev.switchboard.server.user.UserServices;
-import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
-import dev.switchboard.xmpp.StanzaError;
-import dev.switchboard.xmpp.StanzaErrorCondition;
 import dev.switchboard.xmpp.StreamErrorCondition;
-import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
@@ -107,6 +91,8 @@ public final class Server implements AutoCloseable {
   private ActorRef<C2sSessions.Command> sessions;
   private C2sListener c2s;
   private Router router;
+  private Owners owners;
+  private ModuleRegistry modules;
   private AccountStore accounts;
   private Metrics metrics;
   private HttpListener http;
@@ -140,8 +126,7 @@ public final class Server implements AutoCloseable {
       throw new ConfigError(
           "switchboard.data-dir: cannot create " + config.dataDir() + ": " + e.getMessage());
     }
-    TlsCredentials tls = TlsCredentials.load(config);
-    SslContext ssl = tls.serverContext(config.tls().protocols());
+    TlsContexts tls = TlsContexts.load(config);
 
     metrics = new Metrics();
     resources.add(metrics);
@@ -179,27 +164,23 @@ public final class Server implements AutoCloseable {
         Props.empty());
     system.systemActorOf(ClusterView.create(clusterView), "cluster-view", Props.empty());
 
+    // routing: hosted domains, components and accounts, each a destination of its own
     ClusterSharding sharding = ClusterSharding.get(system);
     LocalOwners localOwners = new LocalOwners();
-    Hooks hooks = new Hooks();
-    ServerIqs serverIqs = new ServerIqs();
-    router =
-        new Router(
-            config.domain(),
-            jid -> {
-              RecipientRef<UserActor.Command> local = localOwners.get(jid);
-              return local != null
-                  ? local
-                  : sharding.entityRefFor(UserActor.TYPE_KEY, jid.toString());
-            },
-            serverIqs);
-    ModuleRegistry modules = new ModuleRegistry(hooks, serverIqs);
-    modules.start(
-        defaultModules(),
-        options ->
-            new ModuleContext(
-                config, options, db, blocking, committer, accounts, hooks, modules, router),
-        config.raw());
+    ClusterDirectory directory = new ClusterDirectory();
+    directory.start(system);
+    HostedDomains hosted = new HostedDomains(config.hostedDomains());
+    ComponentRegistry components = new ComponentRegistry(directory);
+    owners =
+        new Owners(localOwners, jid -> sharding.entityRefFor(UserActor.TYPE_KEY, jid.toString()));
+    router = new Router(hosted, components, owners, directory);
+
+    modules =
+        new ModuleRegistry(
+            new ModuleServices(config, db, blocking, committer, accounts, router, owners, system),
+            hosted,
+            components);
+    modules.start(defaultModules(), config.raw().getConfig("switchboard"));
     resources.add(modules::stop);
 
     SessionRegistry registry = new SessionRegistry(committer);
@@ -210,8 +191,10 @@ public final class Server implements AutoCloseable {
             registry,
             config.onConflict(),
             jid -> blocking.submit(() -> accounts.exists(jid)),
-            modules.userFeatures(),
-            modules.accountIqs(),
+            domain ->
+                hosted.hosts(domain)
+                    ? modules.host(domain).accountExtensions()
+                    : AccountExtensions.none(),
             this::liveNodes,
             localOwners);
     sharding.init(
@@ -219,61 +202,25 @@ public final class Server implements AutoCloseable {
                 UserActor.TYPE_KEY,
                 ec -> UserActor.create(userServices, ec.getEntityId(), ec.getShard()))
             .withStopMessage(new UserActor.Stop()));
+    system.systemActorOf(
+        NodeReaper.create(
+            registry,
+            (account, node, resources) ->
+                owners.of(account).tell(new UserActor.NodeGone(node, resources))),
+        "node-reaper",
+        Props.empty());
 
-    system.systemActorOf(NodeReaper.create(registry, router), "node-reaper", Props.empty());
-
-    Map<String, SaslMechanism> mechanisms = new HashMap<>();
-    PlainLoginCache plainCache =
-        new PlainLoginCache(config.auth().plainCacheSize(), config.auth().plainCacheTtl());
-    for (SaslMechanism m :
-        SaslMechanisms.create(
-            config.auth().mechanisms(), cpu, config.auth().scramIterations(), plainCache)) {
-      mechanisms.put(m.name(), m);
-    }
-    CredentialLookup credentials =
-        username ->
-            blocking.submit(() -> accounts.credentials(Jid.bare(username, config.domain())));
-    StreamPolicy policy =
-        new StreamPolicy(
-            config.domain(),
-            true,
-            config.c2s().requireTls(),
-            config.auth().mechanisms(),
-            !config.c2s().requireTls(),
-            modules.preAuthFeatures(),
-            List.copyOf(modules.preAuthIqs().keySet()),
-            postAuthFeatures(modules),
-            config.c2s().maxAuthFailures());
-    SecureRandom random = new SecureRandom();
-    Supplier<String> ids =
-        () -> {
-          byte[] id = new byte[12];
-          random.nextBytes(id);
-          return HexFormat.of().formatHex(id);
-        };
-    StreamMachine machine = new StreamMachine(policy, ids);
-    BiFunction<Element, Boolean, CompletionStage<Element>> preAuth =
-        (iq, secured) -> {
-          var h = modules.preAuthIqs().get(iq.firstElement().namespace());
-          return h == null
-              ? CompletableFuture.completedFuture(
-                  StanzaError.reply(iq, StanzaErrorCondition.SERVICE_UNAVAILABLE, null))
-              : h.handle(iq, secured);
-        };
-    C2sServices services =
-        new C2sServices(
+    SessionServices services =
+        SessionWiring.services(
             config,
-            machine,
-            ssl,
-            mechanisms,
-            credentials,
+            modules,
+            cpu,
+            blocking,
+            accounts,
             router,
-            preAuth,
+            owners,
             metrics,
-            ids,
-            new ResumableSessions(),
             this::redirectTarget,
-            Map.copyOf(modules.sessionFilters()),
             Cluster.get(system).selfMember().uniqueAddress().toString());
     sessions = system.systemActorOf(C2sSessions.create(services), "c2s", Props.empty());
 
@@ -282,14 +229,12 @@ public final class Server implements AutoCloseable {
     c2s =
         new C2sListener(
             config.c2s(),
-            ssl,
+            tls,
             loops,
-            (ch, directTls) -> {
+            connection -> {
               metrics.connectionOpened();
-              ch.closeFuture().addListener(f -> metrics.connectionClosed());
-              sessions.tell(
-                  new C2sSessions.Accept(
-                      ch, ch.pipeline().get(XmppStreamHandler.class), directTls));
+              connection.whenClosed(metrics::connectionClosed);
+              sessions.tell(new C2sSessions.Accept(connection));
             });
     resources.add(c2s);
     c2s.start();
@@ -310,28 +255,13 @@ public final class Server implements AutoCloseable {
           "c2s.require-tls is off: clients may authenticate without TLS, with PLAIN in the clear."
               + " Use this only for benchmarks on loopback.");
     }
-    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-    System.out.printf(
-        "Switchboard %s serving %s (data in %s, %s transport) started in %d ms%n",
-        VersionProvider.version(),
-        config.domain(),
-        config.dataDir().toAbsolutePath().normalize(),
-        loops.epoll() ? "epoll" : "nio",
-        ms);
-    List<InetSocketAddress> addrs = c2s.addresses();
-    String host = config.c2s().bindAddress();
-    System.out.printf("  c2s (STARTTLS)   %s:%d%n", host, addrs.get(0).getPort());
-    if (addrs.size() > 1) {
-      System.out.printf("  c2s (direct TLS) %s:%d%n", host, addrs.get(1).getPort());
-    }
-    if (http != null) {
-      System.out.printf("  http (metrics)   http://%s/metrics%n", hostPort(http.address()));
-    }
-    System.out.printf(
-        "  TLS certificate  %s%s (SHA-256 %s)%n",
-        tls.certificatePath(), tls.selfSigned() ? ", self-signed" : "", tls.sha256Fingerprint());
-    System.out.printf("  TLS library      %s%n", TlsCredentials.library());
-    System.out.flush();
+    StartupBanner.print(
+        config,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+        loops.epoll(),
+        c2s.addresses(),
+        http == null ? null : http.address(),
+        tls);
   }
 
   /** The unique addresses of the cluster members that are not down. */
@@ -374,30 +304,18 @@ public final class Server implements AutoCloseable {
             });
   }
 
-  /** Stream features after authentication: the kernel's stream management, then the modules'. */
-  private static List<Element> postAuthFeatures(ModuleRegistry modules) {
-    List<Element> all = new ArrayList<>();
-    all.add(Element.of("sm", "urn:xmpp:sm:3"));
-    all.addAll(modules.postAuthFeatures());
-    return all;
-  }
-
-  private static String hostPort(InetSocketAddress a) {
-    return a.getHostString() + ":" + a.getPort();
-  }
-
-  /** The feature modules every node runs. */
-  public static List<Module> defaultModules() {
+  /** The feature modules every node runs (one instance per hosted domain), unless disabled. */
+  public static List<Supplier<Module>> defaultModules() {
     return List.of(
-        new DiscoModule(),
-        new PingModule(),
-        new VersionModule(),
-        new RosterModule(),
-        new MamModule(),
-        new OfflineModule(),
-        new CarbonsModule(),
-        new CsiModule(),
-        new RegisterModule());
+        DiscoModule::new,
+        PingModule::new,
+        VersionModule::new,
+        RosterModule::new,
+        MamModule::new,
+        OfflineModule::new,
+        CarbonsModule::new,
+        CsiModule::new,
+        RegisterModule::new);
   }
 
   /**
@@ -458,13 +376,18 @@ public final class Server implements AutoCloseable {
    * Sends an administrative command to the session bound to {@code fullJid}, wherever it runs (used
    * to kick a user, and by tests to make a session crash).
    */
-  public void control(Jid fullJid, dev.switchboard.server.session.SessionCommand command) {
-    router.user(fullJid).tell(new UserActor.Control(fullJid.resource(), command));
+  public void control(Jid fullJid, ClientInbox command) {
+    owners.of(fullJid).tell(new UserActor.Control(fullJid.resource(), command));
   }
 
   /** Sends a command to the user actor that owns {@code account} (admin tools and tests). */
   public void tellUser(Jid account, UserActor.Command command) {
-    router.user(account).tell(command);
+    owners.of(account).tell(command);
+  }
+
+  /** The started modules, by hosted domain (for the admin tools and tests). */
+  public ModuleRegistry modules() {
+    return modules;
   }
 
   /** The account store, for the admin tools and tests. */

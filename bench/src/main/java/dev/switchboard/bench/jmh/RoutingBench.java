@@ -1,6 +1,8 @@
 package dev.switchboard.bench.jmh;
 
 import dev.switchboard.server.routing.Router;
+import dev.switchboard.server.user.LocalOwners;
+import dev.switchboard.server.user.Owners;
 import dev.switchboard.server.user.UserActor;
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
@@ -42,7 +44,7 @@ public class RoutingBench {
     sink = bh;
     RecipientRef<UserActor.Command> owner = sink::consume;
     // ServerIqs is only used for stanzas to the server itself, which this does not route
-    router = new Router("localhost", jid -> owner, null);
+    router = new Router("localhost", new Owners(new LocalOwners(), jid -> owner), null);
     stanza = XmlReader.parseElement(Stanzas.MESSAGE);
     from = Jid.parse("romeo@localhost/orchard");
   }

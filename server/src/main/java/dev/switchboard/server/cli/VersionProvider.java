@@ -1,16 +1,12 @@
 package dev.switchboard.server.cli;
 
+import dev.switchboard.server.config.Version;
 import picocli.CommandLine.IVersionProvider;
 
-/** The version from the jar manifest, or "development". */
+/** {@code --version}: the version from the jar manifest, or "development". */
 public final class VersionProvider implements IVersionProvider {
-  public static String version() {
-    String v = Main.class.getPackage().getImplementationVersion();
-    return v == null ? "development" : v;
-  }
-
   @Override
   public String[] getVersion() {
-    return new String[] {"Switchboard " + version()};
+    return new String[] {"Switchboard " + Version.current()};
   }
 }

@@ -1,7 +1,5 @@
 package dev.switchboard.server.cluster;
 
-import dev.switchboard.server.routing.Router;
-import dev.switchboard.server.user.UserActor;
 import dev.switchboard.xmpp.Jid;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,9 +46,16 @@ public final class NodeReaper {
   /** {@code sessions} is null when the registry could not be read. */
   private record Found(String node, List<Jid> sessions) implements Command {}
 
+  /** Whom the reaper tells that an account's sessions died with a node. */
+  @FunctionalInterface
+  public interface SessionsLost {
+    /** {@code resources} of {@code account} were bound on {@code node}, which is gone. */
+    void lost(Jid account, String node, List<String> resources);
+  }
+
   private NodeReaper() {}
 
-  public static Behavior<Command> create(SessionRegistry registry, Router router) {
+  public static Behavior<Command> create(SessionRegistry registry, SessionsLost owners) {
     return Behaviors.setup(
         ctx -> {
           Cluster cluster = Cluster.get(ctx.getSystem());
@@ -104,7 +109,7 @@ public final class NodeReaper {
                                     "node {} is gone with {} sessions; ending them",
                                     f.node(),
                                     f.sessions().size());
-                            tell(router, f.node(), f.sessions());
+                            tell(owners, f.node(), f.sessions());
                           }
                           return Behaviors.same();
                         })
@@ -136,13 +141,11 @@ public final class NodeReaper {
     return Behaviors.same();
   }
 
-  private static void tell(Router router, String node, List<Jid> sessions) {
+  private static void tell(SessionsLost owners, String node, List<Jid> sessions) {
     Map<Jid, List<String>> byAccount = new LinkedHashMap<>();
     for (Jid full : sessions) {
       byAccount.computeIfAbsent(full.toBare(), k -> new ArrayList<>()).add(full.resource());
     }
-    byAccount.forEach(
-        (account, resources) ->
-            router.user(account).tell(new UserActor.NodeGone(node, List.copyOf(resources))));
+    byAccount.forEach((account, resources) -> owners.lost(account, node, List.copyOf(resources)));
   }
 }

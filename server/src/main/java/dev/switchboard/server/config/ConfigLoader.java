@@ -98,9 +98,14 @@ public final class ConfigLoader {
     }
   }
 
-  /** Pekko's own settings pass through unchecked, for operators who need to tune them. */
+  /**
+   * Pekko's own settings pass through unchecked, for operators who need to tune them; module
+   * options and hosts are checked against what the modules declare when they start.
+   */
   private static boolean isOpenSection(String path) {
-    return path.startsWith("pekko.");
+    return path.startsWith("pekko.")
+        || path.startsWith(ROOT + ".modules.")
+        || path.startsWith(ROOT + ".hosts.");
   }
 
   private static String describe(ConfigException e) {

@@ -6,6 +6,7 @@ import dev.switchboard.xmpp.Jid;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -24,6 +25,7 @@ public record ServerConfig(
     ConflictPolicy onConflict,
     Database database,
     Cluster cluster,
+    Map<String, VirtualHost> hosts,
     Config raw) {
 
   public ServerConfig {
@@ -31,6 +33,34 @@ public record ServerConfig(
       throw new ConfigError("switchboard.domain: '" + domain + "' is not a valid XMPP domain");
     }
     domain = Jid.parse(domain).toString();
+    hosts = Map.copyOf(hosts);
+    if (hosts.containsKey(domain)) {
+      throw new ConfigError(
+          "switchboard.hosts: \"" + domain + "\" is already the domain (switchboard.domain)");
+    }
+  }
+
+  /**
+   * A hosted domain besides {@link #domain}: its own accounts, its own certificate (empty: the
+   * generated one), and its own module options under {@code modules} (read by the module registry).
+   */
+  public record VirtualHost(String domain, String certificate, String privateKey) {
+    public VirtualHost {
+      if (certificate.isEmpty() != privateKey.isEmpty()) {
+        throw new ConfigError(
+            "switchboard.hosts.\""
+                + domain
+                + "\".tls: certificate and private-key must be given together");
+      }
+    }
+  }
+
+  /** Every hosted domain, {@link #domain} first. */
+  public List<String> hostedDomains() {
+    List<String> all = new java.util.ArrayList<>();
+    all.add(domain);
+    all.addAll(new java.util.TreeSet<>(hosts.keySet()));
+    return all;
   }
 
   /** What happens when a second session binds a full JID that is already bound. */
@@ -246,7 +276,49 @@ public record ServerConfig(
             s.getDuration("cluster.stable-after"),
             s.getInt("cluster.redirect-above"),
             s.getString("cluster.public-host")),
+        hosts(s),
         c);
+  }
+
+  /** {@code switchboard.hosts}: each key a domain, with only tls and modules sections. */
+  private static Map<String, VirtualHost> hosts(Config s) {
+    Map<String, VirtualHost> out = new java.util.LinkedHashMap<>();
+    if (!s.hasPath("hosts")) {
+      return out;
+    }
+    Config hosts = s.getConfig("hosts");
+    for (String key : hosts.root().keySet()) {
+      Jid d = Jid.tryParse(key);
+      if (d == null || !d.isDomain()) {
+        throw new ConfigError("switchboard.hosts: '" + key + "' is not a valid XMPP domain");
+      }
+      String domain = d.toString();
+      Config h = hosts.getConfig("\"" + key + "\"");
+      for (String sub : h.root().keySet()) {
+        if (!sub.equals("tls") && !sub.equals("modules")) {
+          throw new ConfigError(
+              "unknown configuration key 'switchboard.hosts.\"" + key + "\"." + sub + "'");
+        }
+      }
+      if (h.hasPath("tls")) {
+        for (String t : h.getConfig("tls").root().keySet()) {
+          if (!t.equals("certificate") && !t.equals("private-key")) {
+            throw new ConfigError(
+                "unknown configuration key 'switchboard.hosts.\"" + key + "\".tls." + t + "'");
+          }
+        }
+      }
+      if (out.put(
+              domain,
+              new VirtualHost(
+                  domain,
+                  h.hasPath("tls.certificate") ? h.getString("tls.certificate") : "",
+                  h.hasPath("tls.private-key") ? h.getString("tls.private-key") : ""))
+          != null) {
+        throw new ConfigError("switchboard.hosts: '" + domain + "' is listed twice");
+      }
+    }
+    return out;
   }
 
   private static int bytes(Config s, String key) {

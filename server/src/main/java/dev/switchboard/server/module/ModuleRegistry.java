@@ -1,46 +1,50 @@
 package dev.switchboard.server.module;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
 import dev.switchboard.server.config.ConfigError;
-import dev.switchboard.server.hook.Hooks;
-import dev.switchboard.server.iq.ServerIqs;
-import dev.switchboard.server.session.SessionFilter;
-import dev.switchboard.server.user.AccountIqHandler;
-import dev.switchboard.server.user.UserFeature;
-import dev.switchboard.xmpp.Element;
+import dev.switchboard.server.routing.ComponentRegistry;
+import dev.switchboard.server.routing.HostedDomains;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedSet;
+import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Starts modules in dependency order and gathers their registrations into the kernel's tables.
- * Disco features come from the same tables, so they list exactly what is implemented.
+ * Starts the modules for every hosted domain and stops them again: reads and validates each
+ * module's options (its declared defaults, then {@code switchboard.modules.<name>}, then {@code
+ * switchboard.hosts."<domain>".modules.<name>}), leaves out modules whose {@code enabled} is false,
+ * starts the rest in dependency order, and gathers their registrations into the domain's {@link
+ * HostModules}. Stopping undoes it in reverse order: registrations, then actors, then {@link
+ * Module#stop}.
  */
-public final class ModuleRegistry implements DiscoFeatures {
-  private final Hooks hooks;
-  private final ServerIqs serverIqs;
-  private final Map<String, AccountIqHandler> accountIqs = new HashMap<>();
-  private final List<UserFeature> userFeatures = new ArrayList<>();
-  private final SortedSet<String> serverFeatures = new TreeSet<>();
-  private final SortedSet<String> accountFeatures = new TreeSet<>();
-  private final List<Element> preAuthFeatures = new ArrayList<>();
-  private final Map<String, PreAuthIqHandler> preAuthIqs = new LinkedHashMap<>();
-  private final List<Element> postAuthFeatures = new ArrayList<>();
-  private final Map<String, Supplier<SessionFilter>> sessionFilters = new LinkedHashMap<>();
-  private final List<Runnable> undo = new ArrayList<>();
-  private final List<Module> started = new ArrayList<>();
+public final class ModuleRegistry {
+  private static final Logger LOG = LoggerFactory.getLogger(ModuleRegistry.class);
+  private static final String ENABLED = "enabled";
 
-  public ModuleRegistry(Hooks hooks, ServerIqs serverIqs) {
-    this.hooks = hooks;
-    this.serverIqs = serverIqs;
+  private final ModuleServices services;
+  private final HostedDomains hosted;
+  private final ComponentRegistry components;
+  private final Map<String, HostModules> hosts = new LinkedHashMap<>();
+  private final List<Running> running = new ArrayList<>();
+
+  /** A started module of one domain, with what undoes it. */
+  private record Running(String domain, Module module, List<Runnable> undo, ModuleActors actors) {}
+
+  public ModuleRegistry(
+      ModuleServices services, HostedDomains hosted, ComponentRegistry components) {
+    this.services = services;
+    this.hosted = hosted;
+    this.components = components;
   }
 
   /** Orders modules so each comes after what it requires; fails naming a missing or cyclic one. */
@@ -72,7 +76,8 @@ public final class ModuleRegistry implements DiscoFeatures {
     for (String dep : m.requires()) {
       Module d = byName.get(dep);
       if (d == null) {
-        throw new ConfigError("module '" + m.name() + "' requires module '" + dep + "'");
+        throw new ConfigError(
+            "module '" + m.name() + "' requires module '" + dep + "', which is not enabled");
       }
       visit(d, byName, state, out);
     }
@@ -80,94 +85,160 @@ public final class ModuleRegistry implements DiscoFeatures {
     out.add(m);
   }
 
-  /** Starts every module with a context made for it. */
-  public void start(List<Module> modules, Function<Config, ModuleContext> contextFor, Config all) {
-    for (Module m : order(modules)) {
+  /**
+   * Starts the modules of {@code catalog} (one new instance per hosted domain) as {@code settings}
+   * say: {@code settings} is the {@code switchboard} section of the configuration. On failure, what
+   * started is stopped again and the error names the key or module.
+   */
+  public void start(List<Supplier<Module>> catalog, Config settings) {
+    Config global = section(settings, "modules");
+    Set<String> known = new TreeSet<>();
+    for (Supplier<Module> s : catalog) {
+      known.add(s.get().name());
+    }
+    checkModuleNames(global, known, "switchboard.modules");
+    try {
+      for (String domain : hosted.domains()) {
+        Config host = hostModules(settings, domain);
+        checkModuleNames(host, known, hostPath(domain));
+        startHost(domain, catalog, global, host);
+      }
+    } catch (RuntimeException e) {
+      stop();
+      throw e;
+    }
+  }
+
+  private void startHost(
+      String domain, List<Supplier<Module>> catalog, Config global, Config host) {
+    HostModules tables = new HostModules(domain, hosted.serverIqs(domain), components);
+    hosts.put(domain, tables);
+    List<Module> enabled = new ArrayList<>();
+    Map<String, Config> options = new HashMap<>();
+    for (Supplier<Module> s : catalog) {
+      Module m = s.get();
+      Config merged =
+          section(host, quoted(m.name())).withFallback(section(global, quoted(m.name())));
+      if (isEnabled(merged, m.name(), domain)) {
+        enabled.add(m);
+        options.put(m.name(), merged);
+      }
+    }
+    for (Module m : order(enabled)) {
       String path = "switchboard.modules." + m.name();
-      Config options = all.hasPath(path) ? all.getConfig(path) : ConfigFactory.empty();
-      add(m.start(contextFor.apply(options)));
-      started.add(m);
+      ModuleOptions values = read(m, options.get(m.name()), path);
+      ModuleActors actors = new ModuleActors(services.system(), m.name(), domain);
+      ModuleContext ctx = new ModuleContext(domain, services, values, tables, actors);
+      Registrations r;
+      try {
+        r = m.start(ctx);
+      } catch (RuntimeException e) {
+        actors.stopAll();
+        throw e;
+      }
+      running.add(new Running(domain, m, tables.add(m.name(), r), actors));
     }
   }
 
-  private void add(Registrations r) {
-    r.serverIqs().forEach((ns, h) -> undo.add(serverIqs.register(ns, h)));
-    r.accountIqs()
-        .forEach(
-            (ns, h) -> {
-              if (accountIqs.putIfAbsent(ns, h) != null) {
-                throw new IllegalStateException("two account IQ handlers for " + ns);
-              }
-            });
-    serverFeatures.addAll(r.serverFeatures());
-    accountFeatures.addAll(r.accountFeatures());
-    userFeatures.addAll(r.userFeatures());
-    for (Registrations.HookRegistration<?> h : r.hooks()) {
-      undo.add(register(h));
+  private static boolean isEnabled(Config merged, String module, String domain) {
+    if (!merged.hasPath(ENABLED)) {
+      return true;
     }
-    preAuthFeatures.addAll(r.preAuthFeatures());
-    preAuthIqs.putAll(r.preAuthIqs());
-    postAuthFeatures.addAll(r.postAuthFeatures());
-    r.sessionFilters()
-        .forEach(
-            (ns, f) -> {
-              if (sessionFilters.putIfAbsent(ns, f) != null) {
-                throw new IllegalStateException("two session filters for " + ns);
-              }
-            });
+    try {
+      return merged.getBoolean(ENABLED);
+    } catch (ConfigException e) {
+      throw new ConfigError(
+          "switchboard.modules." + module + ".enabled (for " + domain + "): not a boolean");
+    }
   }
 
-  private <E> Runnable register(Registrations.HookRegistration<E> h) {
-    return hooks.register(h.key(), h.priority(), "module", h.handler());
+  /** Reads every declared option, rejecting keys the module does not declare. */
+  private static ModuleOptions read(Module m, Config section, String path) {
+    Map<String, Option<?>> declared = new HashMap<>();
+    for (Option<?> o : m.options()) {
+      declared.put(o.key(), o);
+    }
+    for (Map.Entry<String, ConfigValue> e : section.entrySet()) {
+      String key = e.getKey();
+      if (!key.equals(ENABLED) && !declared.containsKey(key)) {
+        throw new ConfigError(
+            "unknown configuration key '"
+                + path
+                + "."
+                + key
+                + "'"
+                + (declared.isEmpty()
+                    ? " (module " + m.name() + " has no options)"
+                    : " (options of " + m.name() + ": " + new TreeSet<>(declared.keySet()) + ")"));
+      }
+    }
+    Map<Option<?>, Object> values = new HashMap<>();
+    for (Option<?> o : m.options()) {
+      values.put(o, o.read(section, path));
+    }
+    return new ModuleOptions(values);
   }
 
-  public List<Module> started() {
-    return Collections.unmodifiableList(started);
+  private static void checkModuleNames(Config modules, Set<String> known, String path) {
+    for (String name : modules.root().keySet()) {
+      if (!known.contains(name)) {
+        throw new ConfigError(
+            "unknown module '" + name + "' in " + path + " (modules: " + known + ")");
+      }
+    }
   }
 
-  @Override
-  public SortedSet<String> server() {
-    SortedSet<String> all = new TreeSet<>(serverFeatures);
-    all.addAll(serverIqs.namespaces());
-    return Collections.unmodifiableSortedSet(all);
+  private static Config hostModules(Config settings, String domain) {
+    Config hosts = section(settings, "hosts");
+    return hosts.hasPath(quoted(domain))
+        ? section(hosts.getConfig(quoted(domain)), "modules")
+        : ConfigFactory.empty();
   }
 
-  @Override
-  public SortedSet<String> account() {
-    SortedSet<String> all = new TreeSet<>(accountFeatures);
-    all.addAll(accountIqs.keySet());
-    return Collections.unmodifiableSortedSet(all);
+  private static Config section(Config c, String path) {
+    return c.hasPath(path) ? c.getConfig(path) : ConfigFactory.empty();
   }
 
-  public Map<String, AccountIqHandler> accountIqs() {
-    return Collections.unmodifiableMap(accountIqs);
+  private static String hostPath(String domain) {
+    return "switchboard.hosts." + quoted(domain) + ".modules";
   }
 
-  public List<UserFeature> userFeatures() {
-    return Collections.unmodifiableList(userFeatures);
+  private static String quoted(String key) {
+    return "\"" + key + "\"";
   }
 
-  public List<Element> preAuthFeatures() {
-    return Collections.unmodifiableList(preAuthFeatures);
+  /** The modules' tables of one hosted domain. */
+  public HostModules host(String domain) {
+    HostModules h = hosts.get(domain);
+    if (h == null) {
+      throw new IllegalArgumentException(domain + " is not hosted here");
+    }
+    return h;
   }
 
-  public Map<String, PreAuthIqHandler> preAuthIqs() {
-    return Collections.unmodifiableMap(preAuthIqs);
+  /** The started modules, by domain, in start order (for the admin tools and tests). */
+  public Map<String, List<String>> started() {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (Running r : running) {
+      out.computeIfAbsent(r.domain(), d -> new ArrayList<>()).add(r.module().name());
+    }
+    return Collections.unmodifiableMap(out);
   }
 
-  public List<Element> postAuthFeatures() {
-    return Collections.unmodifiableList(postAuthFeatures);
-  }
-
-  /** Per-session filter factories by the nonza namespace that drives them. */
-  public Map<String, Supplier<SessionFilter>> sessionFilters() {
-    return Collections.unmodifiableMap(sessionFilters);
-  }
-
-  /** Removes every registration the modules made. */
+  /** Stops every started module, last started first. */
   public void stop() {
-    undo.forEach(Runnable::run);
-    undo.clear();
-    started.clear();
+    for (int i = running.size() - 1; i >= 0; i--) {
+      Running r = running.get(i);
+      for (int j = r.undo().size() - 1; j >= 0; j--) {
+        r.undo().get(j).run();
+      }
+      r.actors().stopAll();
+      try {
+        r.module().stop();
+      } catch (RuntimeException e) {
+        LOG.warn("module {} of {} did not stop cleanly", r.module().name(), r.domain(), e);
+      }
+    }
+    running.clear();
   }
 }

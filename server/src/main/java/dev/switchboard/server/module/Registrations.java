@@ -3,9 +3,9 @@ package dev.switchboard.server.module;
 import dev.switchboard.server.hook.HookHandler;
 import dev.switchboard.server.hook.HookKey;
 import dev.switchboard.server.iq.IqHandler;
+import dev.switchboard.server.routing.ComponentHandler;
 import dev.switchboard.server.session.SessionFilter;
 import dev.switchboard.server.user.AccountIqHandler;
-import dev.switchboard.server.user.UserFeature;
 import dev.switchboard.xmpp.Element;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,14 +13,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** A module's wiring, as data. Built with {@link #builder()}. */
+/**
+ * A module's wiring for one hosted domain, as data. Built with {@link #builder()}; the server adds
+ * all of it when the module starts and removes all of it when the module stops.
+ *
+ * @param serverIqs IQ handlers of the domain itself, by payload namespace (advertised in disco)
+ * @param accountIqs IQ handlers of accounts' bare JIDs, by payload namespace (advertised in disco)
+ * @param serverFeatures disco#info features of the domain not tied to an IQ namespace
+ * @param accountFeatures disco#info features of accounts not tied to an IQ namespace
+ * @param identities disco#info identities of the domain
+ * @param items disco#items of the domain (component domains are added by themselves)
+ * @param hooks hook handlers, with their priorities
+ * @param components component domains served, with their handlers
+ * @param preAuthFeatures stream features before authentication
+ * @param preAuthIqs IQ handlers before authentication, by payload namespace
+ * @param postAuthFeatures stream features after authentication
+ * @param sessionFilters per-session filter factories, by the nonza namespace that drives them
+ */
 public record Registrations(
     Map<String, IqHandler> serverIqs,
     Map<String, AccountIqHandler> accountIqs,
     List<String> serverFeatures,
     List<String> accountFeatures,
-    List<UserFeature> userFeatures,
+    List<Disco.Identity> identities,
+    List<Disco.Item> items,
     List<HookRegistration<?>> hooks,
+    Map<String, ComponentHandler> components,
     List<Element> preAuthFeatures,
     Map<String, PreAuthIqHandler> preAuthIqs,
     List<Element> postAuthFeatures,
@@ -43,14 +61,16 @@ public record Registrations(
     private final Map<String, AccountIqHandler> accountIqs = new LinkedHashMap<>();
     private final List<String> serverFeatures = new ArrayList<>();
     private final List<String> accountFeatures = new ArrayList<>();
-    private final List<UserFeature> userFeatures = new ArrayList<>();
+    private final List<Disco.Identity> identities = new ArrayList<>();
+    private final List<Disco.Item> items = new ArrayList<>();
     private final List<HookRegistration<?>> hooks = new ArrayList<>();
+    private final Map<String, ComponentHandler> components = new LinkedHashMap<>();
     private final List<Element> preAuthFeatures = new ArrayList<>();
     private final Map<String, PreAuthIqHandler> preAuthIqs = new LinkedHashMap<>();
     private final List<Element> postAuthFeatures = new ArrayList<>();
     private final Map<String, Supplier<SessionFilter>> sessionFilters = new LinkedHashMap<>();
 
-    /** Handles IQs addressed to the server in this namespace; advertised in disco#info. */
+    /** Handles IQs addressed to the domain in this namespace; advertised in disco#info. */
     public Builder serverIq(String namespace, IqHandler h) {
       serverIqs.put(namespace, h);
       return this;
@@ -62,7 +82,7 @@ public record Registrations(
       return this;
     }
 
-    /** A disco#info feature of the server not tied to an IQ namespace. */
+    /** A disco#info feature of the domain not tied to an IQ namespace. */
     public Builder serverFeature(String var) {
       serverFeatures.add(var);
       return this;
@@ -74,13 +94,30 @@ public record Registrations(
       return this;
     }
 
-    public Builder userFeature(UserFeature f) {
-      userFeatures.add(f);
+    /** A disco#info identity of the domain. */
+    public Builder identity(String category, String type, String name) {
+      identities.add(new Disco.Identity(category, type, name));
       return this;
     }
 
+    /** A disco#items entry of the domain. */
+    public Builder item(String jid, String name) {
+      items.add(new Disco.Item(jid, name));
+      return this;
+    }
+
+    /** Runs {@code h} for {@code key}'s events, at {@code priority} (low first). */
     public <E> Builder hook(HookKey<E> key, int priority, HookHandler<E> h) {
       hooks.add(new HookRegistration<>(key, priority, h));
+      return this;
+    }
+
+    /**
+     * Serves the component domain {@code domain}: every stanza to it or a JID in it goes to {@code
+     * handler}, from any node of the cluster. The domain is listed in the host's disco#items.
+     */
+    public Builder component(String domain, ComponentHandler handler) {
+      components.put(domain, handler);
       return this;
     }
 
@@ -114,8 +151,10 @@ public record Registrations(
           Map.copyOf(accountIqs),
           List.copyOf(serverFeatures),
           List.copyOf(accountFeatures),
-          List.copyOf(userFeatures),
+          List.copyOf(identities),
+          List.copyOf(items),
           List.copyOf(hooks),
+          Map.copyOf(components),
           List.copyOf(preAuthFeatures),
           Map.copyOf(preAuthIqs),
           List.copyOf(postAuthFeatures),

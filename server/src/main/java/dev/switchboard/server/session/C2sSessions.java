@@ -1,9 +1,9 @@
 package dev.switchboard.server.session;
 
+import dev.switchboard.server.delivery.ClientInbox;
 import dev.switchboard.server.metrics.Metrics;
-import dev.switchboard.server.transport.XmppStreamHandler;
+import dev.switchboard.server.stream.ClientConnection;
 import dev.switchboard.xmpp.StreamErrorCondition;
-import io.netty.channel.Channel;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -22,8 +22,7 @@ public final class C2sSessions {
   public sealed interface Command extends NoSerializationVerificationNeeded {}
 
   /** A connection was accepted; start its session. */
-  public record Accept(Channel channel, XmppStreamHandler reader, boolean directTls)
-      implements Command {}
+  public record Accept(ClientConnection connection) implements Command {}
 
   /**
    * Ask every session to end its stream with this error: {@code system-shutdown}, or {@code
@@ -33,22 +32,21 @@ public final class C2sSessions {
 
   private C2sSessions() {}
 
-  public static Behavior<Command> create(C2sServices services) {
+  public static Behavior<Command> create(SessionServices services) {
     Metrics metrics = services.metrics();
     // resumed, never restarted: a restart would stop every session this node has
     return Behaviors.supervise(behavior(services, metrics)).onFailure(SupervisorStrategy.resume());
   }
 
-  private static Behavior<Command> behavior(C2sServices services, Metrics metrics) {
+  private static Behavior<Command> behavior(SessionServices services, Metrics metrics) {
     return Behaviors.setup(
         ctx ->
             Behaviors.receive(Command.class)
                 .onMessage(
                     Accept.class,
                     a -> {
-                      ActorRef<SessionCommand> session =
-                          ctx.spawnAnonymous(
-                              C2sSession.create(services, a.channel(), a.reader(), a.directTls()));
+                      ActorRef<ClientInbox> session =
+                          ctx.spawnAnonymous(C2sSession.create(services, a.connection()));
                       ctx.watch(session);
                       return Behaviors.same();
                     })
@@ -59,7 +57,7 @@ public final class C2sSessions {
                           .forEach(
                               c ->
                                   c.unsafeUpcast()
-                                      .tell(new SessionCommand.Terminate(s.condition(), s.text())));
+                                      .tell(new ClientInbox.Terminate(s.condition(), s.text())));
                       return Behaviors.same();
                     })
                 .onSignal(

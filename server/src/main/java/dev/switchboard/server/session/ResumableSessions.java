@@ -1,5 +1,6 @@
 package dev.switchboard.server.session;
 
+import dev.switchboard.server.delivery.ClientInbox;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +15,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 public final class ResumableSessions {
   private static final int MAX_TOMBSTONES = 100_000;
 
-  private final Map<String, ActorRef<SessionCommand>> live = new ConcurrentHashMap<>();
+  private final Map<String, ActorRef<ClientInbox>> live = new ConcurrentHashMap<>();
   private final Map<String, Long> ended =
       java.util.Collections.synchronizedMap(
           new LinkedHashMap<>() {
@@ -26,7 +27,7 @@ public final class ResumableSessions {
             }
           });
 
-  void register(String id, ActorRef<SessionCommand> session) {
+  void register(String id, ActorRef<ClientInbox> session) {
     live.put(id, session);
   }
 
@@ -36,7 +37,7 @@ public final class ResumableSessions {
     ended.put(id, h);
   }
 
-  Optional<ActorRef<SessionCommand>> find(String id) {
+  Optional<ActorRef<ClientInbox>> find(String id) {
     return Optional.ofNullable(live.get(id));
   }
 

@@ -15,11 +15,11 @@ import java.util.TreeSet;
  * does not), but {@code h} only counts the unbroken run from the start.
  */
 final class StreamManagement {
-  static final String NS = "urn:xmpp:sm:3";
+  static final String NS = SmElements.NS;
   private static final long MOD = 1L << 32;
 
   /** A stanza written to the client, waiting for its acknowledgement. */
-  record Unacked(Element stanza, String receipt) {}
+  record Unacked(Element stanza, String storedKey) {}
 
   private boolean enabled;
   private boolean resumable;
@@ -107,8 +107,8 @@ final class StreamManagement {
 
   // ---- outbound ----
 
-  void sent(Element stanza, String receipt) {
-    unacked.add(new Unacked(stanza, receipt));
+  void sent(Element stanza, String storedKey) {
+    unacked.add(new Unacked(stanza, storedKey));
     sinceRequest++;
   }
 

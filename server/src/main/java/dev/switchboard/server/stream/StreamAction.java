@@ -2,14 +2,26 @@ package dev.switchboard.server.stream;
 
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.StreamErrorCondition;
+import java.util.List;
 
-/** What the stream machine asks its session to do, in order. */
+/**
+ * What the stream machine asks its session to do, in order. The framing ones ({@link OpenStream},
+ * {@link SendFeatures}, {@link Send}, {@link Fail}, {@link Close}) go to the {@link
+ * ClientConnection}, which writes them in its transport's form.
+ */
 public sealed interface StreamAction {
-  /** Send raw XML (stream header, features, negotiation elements). */
-  record Send(String xml) implements StreamAction {}
+  /** Open our side of a stream: from {@code from} (the hosted domain), with this stream id. */
+  record OpenStream(String from, String id) implements StreamAction {}
 
-  /** Send an element serialized in the jabber:client context. */
-  record SendElement(Element element) implements StreamAction {}
+  /** Announce the stream features. */
+  record SendFeatures(List<Element> features) implements StreamAction {
+    public SendFeatures {
+      features = List.copyOf(features);
+    }
+  }
+
+  /** Send an element (a negotiation element or a stanza) in the jabber:client context. */
+  record Send(Element element) implements StreamAction {}
 
   /** Layer TLS over the connection now; the proceed element has been sent. */
   record StartTls() implements StreamAction {}
@@ -32,21 +44,22 @@ public sealed interface StreamAction {
   /** Bind a resource (null: the server picks one). Answer with Bound or BindRefused. */
   record Bind(String requestedResource, String iqId) implements StreamAction {}
 
-  /** XEP-0198: resume the stream {@code previd}, the client having handled {@code h} stanzas. */
-  record Resume(String previd, long h) implements StreamAction {}
-
   /** An IQ before authentication that policy routes to a handler (in-band registration). */
   record PreAuthIq(Element iq) implements StreamAction {}
 
   /** A stanza from the bound client, {@code from} already stamped; route it. */
   record Route(Element stanza) implements StreamAction {}
 
-  /** A non-stanza top-level element after binding (e.g. XEP-0198's r/a); offer it to modules. */
-  record Nonza(Element element) implements StreamAction {}
+  /**
+   * A top-level element outside {@code jabber:client} (XEP-0198's, XEP-0352's): the session's
+   * extensions handle it. {@code beforeBind}: authenticated, no resource bound yet (XEP-0198
+   * resumption happens then); the reader waits for a {@link ReadMore} afterwards.
+   */
+  record Nonza(Element element, boolean beforeBind) implements StreamAction {}
 
-  /** End the stream with this error (header first if none was sent) and close. */
+  /** End the stream with this error and close (our stream header has been sent). */
   record Fail(StreamErrorCondition condition, String text) implements StreamAction {}
 
-  /** Close the stream cleanly ({@code </stream:stream>}) and the connection. */
+  /** Close the stream cleanly and then the connection. */
   record Close() implements StreamAction {}
 }

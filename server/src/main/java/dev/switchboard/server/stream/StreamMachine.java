@@ -5,13 +5,14 @@ import dev.switchboard.server.stream.StreamAction.Bind;
 import dev.switchboard.server.stream.StreamAction.Close;
 import dev.switchboard.server.stream.StreamAction.Fail;
 import dev.switchboard.server.stream.StreamAction.Nonza;
+import dev.switchboard.server.stream.StreamAction.OpenStream;
 import dev.switchboard.server.stream.StreamAction.PreAuthIq;
 import dev.switchboard.server.stream.StreamAction.ReadMore;
 import dev.switchboard.server.stream.StreamAction.Route;
 import dev.switchboard.server.stream.StreamAction.SaslContinue;
 import dev.switchboard.server.stream.StreamAction.SaslStart;
 import dev.switchboard.server.stream.StreamAction.Send;
-import dev.switchboard.server.stream.StreamAction.SendElement;
+import dev.switchboard.server.stream.StreamAction.SendFeatures;
 import dev.switchboard.server.stream.StreamAction.StartTls;
 import dev.switchboard.server.stream.StreamInput.BindRefused;
 import dev.switchboard.server.stream.StreamInput.Bound;
@@ -37,24 +38,40 @@ import java.util.function.Supplier;
  * sockets, actors or storage; policy comes in through {@link StreamPolicy} and the outcomes of
  * asynchronous work (SASL steps, binding) come back as inputs.
  *
+ * <p>Each hosted domain has its own {@link StreamPolicy}; the client's stream header names the
+ * domain. The machine writes nothing itself: framing actions go to the session's {@link
+ * ClientConnection}, in whatever form its transport uses.
+ *
  * <p>Until a resource is bound the session reads in lock-step: after each element the reader pauses
  * until an action says {@link ReadMore}, so a stream restart can never race the client's next
  * bytes.
  */
 public final class StreamMachine {
-  private final StreamPolicy policy;
+  private final StreamPolicy.Hosts hosts;
   private final Supplier<String> ids;
 
   /** The new state and the actions to carry out, in order. */
   public record Transition(StreamState state, List<StreamAction> actions) {}
 
-  public StreamMachine(StreamPolicy policy, Supplier<String> ids) {
-    this.policy = policy;
+  public StreamMachine(StreamPolicy.Hosts hosts, Supplier<String> ids) {
+    this.hosts = hosts;
     this.ids = ids;
   }
 
-  public StreamPolicy policy() {
-    return policy;
+  /** The policy of the stream's domain (known from the first header on). */
+  private StreamPolicy policy(StreamState s) {
+    return hosts.find(s.domain());
+  }
+
+  /**
+   * Ends the stream with an error the session itself decided on (a timeout, a conflict, a
+   * shutdown): our stream header first if none was sent.
+   */
+  public Transition terminate(StreamState s, StreamErrorCondition condition, String text) {
+    if (s.phase() == Phase.CLOSED) {
+      return new Transition(s, List.of());
+    }
+    return fail(s, condition, text);
   }
 
   public Transition handle(StreamState s, StreamInput input) {
@@ -76,61 +93,66 @@ public final class StreamMachine {
     if (s.phase() != Phase.AWAIT_HEADER) {
       return fail(s, StreamErrorCondition.NOT_WELL_FORMED, "unexpected stream header");
     }
+    String to = o.attributes().get("to");
+    Jid toJid = to == null ? null : Jid.tryParse(to);
+    StreamPolicy policy = toJid != null && toJid.isDomain() ? hosts.find(toJid.domainPart()) : null;
+    boolean sameHost = s.domain() == null || policy != null && policy.domain().equals(s.domain());
+    String host = policy != null && sameHost ? policy.domain() : hostOrFallback(s);
     String streamId = ids.get();
-    StreamState next = s.headerSent(streamId);
+    StreamState next = s.opened(host, streamId);
     List<StreamAction> out = new ArrayList<>();
-    out.add(new Send(header(streamId)));
+    out.add(new OpenStream(host, streamId));
     if (!Namespaces.CLIENT.equals(o.contentNamespace())) {
       return failAfterHeader(next, out, StreamErrorCondition.INVALID_NAMESPACE, null);
     }
-    String to = o.attributes().get("to");
-    Jid toJid = to == null ? null : Jid.tryParse(to);
-    if (toJid == null || !toJid.isDomain() || !toJid.domainPart().equals(policy.domain())) {
+    if (policy == null || !sameHost) {
       return failAfterHeader(
-          next, out, StreamErrorCondition.HOST_UNKNOWN, "this server serves " + policy.domain());
+          next, out, StreamErrorCondition.HOST_UNKNOWN, "this server does not serve " + to);
     }
     String version = o.attributes().get("version");
     if (version == null || !version.startsWith("1.")) {
       return failAfterHeader(
           next, out, StreamErrorCondition.UNSUPPORTED_VERSION, "XMPP 1.0 streams only");
     }
-    out.add(new Send(features(next)));
+    out.add(new SendFeatures(features(next, policy)));
     Phase phase = next.authenticated() ? Phase.AWAIT_BIND : Phase.NEGOTIATING;
     return new Transition(next.phase(phase), out);
   }
 
-  private String header(String streamId) {
-    return "<?xml version='1.0'?><stream:stream xmlns='jabber:client'"
-        + " xmlns:stream='http://etherx.jabber.org/streams' id='"
-        + streamId
-        + "' from='"
-        + policy.domain()
-        + "' version='1.0' xml:lang='en'>";
+  private String hostOrFallback(StreamState s) {
+    return s.domain() != null ? s.domain() : hosts.fallbackDomain();
   }
 
-  private String features(StreamState s) {
-    StringBuilder sb = new StringBuilder("<stream:features>");
+  private List<Element> features(StreamState s, StreamPolicy policy) {
+    List<Element> out = new ArrayList<>();
     if (s.authenticated()) {
-      sb.append("<bind xmlns='").append(Namespaces.BIND).append("'/>");
-      sb.append("<session xmlns='").append(Namespaces.SESSION).append("'><optional/></session>");
-      policy.postAuthFeatures().forEach(f -> sb.append(f.toXml()));
-    } else {
-      boolean tlsOffered = !s.secured() && policy.tlsAvailable();
-      if (tlsOffered) {
-        sb.append("<starttls xmlns='").append(Namespaces.TLS).append("'>");
-        sb.append(policy.requireTls() ? "<required/></starttls>" : "</starttls>");
-      }
-      if (s.secured() || !policy.requireTls()) {
-        List<String> mechs = policy.mechanismsFor(s.secured());
-        if (!mechs.isEmpty()) {
-          sb.append("<mechanisms xmlns='").append(Namespaces.SASL).append("'>");
-          mechs.forEach(m -> sb.append("<mechanism>").append(m).append("</mechanism>"));
-          sb.append("</mechanisms>");
-        }
-        policy.preAuthFeatures().forEach(f -> sb.append(f.toXml()));
-      }
+      out.add(Element.of("bind", Namespaces.BIND));
+      out.add(
+          Element.builder("session", Namespaces.SESSION)
+              .child(Element.of("optional", Namespaces.SESSION))
+              .build());
+      out.addAll(policy.postAuthFeatures());
+      return out;
     }
-    return sb.append("</stream:features>").toString();
+    if (!s.secured() && s.startTlsPossible()) {
+      Element.Builder tls = Element.builder("starttls", Namespaces.TLS);
+      if (policy.requireTls()) {
+        tls.child(Element.of("required", Namespaces.TLS));
+      }
+      out.add(tls.build());
+    }
+    if (s.secured() || !policy.requireTls()) {
+      List<String> mechs = policy.mechanismsFor(s.secured());
+      if (!mechs.isEmpty()) {
+        Element.Builder m = Element.builder("mechanisms", Namespaces.SASL);
+        for (String name : mechs) {
+          m.child(Element.builder("mechanism", Namespaces.SASL).text(name).build());
+        }
+        out.add(m.build());
+      }
+      out.addAll(policy.preAuthFeatures());
+    }
+    return out;
   }
 
   private Transition received(StreamState s, Element e) {
@@ -147,22 +169,21 @@ public final class StreamMachine {
   }
 
   private boolean mayAuthenticate(StreamState s) {
-    return s.secured() || !policy.requireTls();
+    return s.secured() || !policy(s).requireTls();
   }
 
   private Transition negotiating(StreamState s, Element e) {
     if (e.is("starttls", Namespaces.TLS)) {
-      if (s.secured() || !policy.tlsAvailable()) {
+      if (s.secured() || !s.startTlsPossible()) {
+        // RFC 6120 5.4.2.2: failure, then the stream ends
         return new Transition(
             s.phase(Phase.CLOSED),
-            List.of(
-                new Send("<failure xmlns='" + Namespaces.TLS + "'/></stream:stream>"),
-                new Close()));
+            List.of(new Send(Element.of("failure", Namespaces.TLS)), new Close()));
       }
       return new Transition(
           s.withTls(),
           List.of(
-              new Send("<proceed xmlns='" + Namespaces.TLS + "'/>"),
+              new Send(Element.of("proceed", Namespaces.TLS)),
               new StartTls(),
               new ReadMore(true, false)));
     }
@@ -172,7 +193,7 @@ public final class StreamMachine {
     }
     if (e.is("auth", Namespaces.SASL)) {
       String mech = e.attr("mechanism");
-      if (mech == null || !policy.mechanismsFor(s.secured()).contains(mech)) {
+      if (mech == null || !policy(s).mechanismsFor(s.secured()).contains(mech)) {
         return saslFailure(s, "invalid-mechanism", false);
       }
       byte[] initial;
@@ -185,7 +206,7 @@ public final class StreamMachine {
     }
     if (e.is("iq", Namespaces.CLIENT)) {
       Element payload = e.firstElement();
-      if (payload != null && policy.preAuthIqNamespaces().contains(payload.namespace())) {
+      if (payload != null && policy(s).preAuthIqNamespaces().contains(payload.namespace())) {
         return new Transition(s, List.of(new PreAuthIq(e)));
       }
     }
@@ -248,26 +269,25 @@ public final class StreamMachine {
               s,
               List.of(
                   new Send(
-                      "<challenge xmlns='"
-                          + Namespaces.SASL
-                          + "'>"
-                          + encode(c.data())
-                          + "</challenge>"),
+                      Element.builder("challenge", Namespaces.SASL).text(encode(c.data())).build()),
                   new ReadMore(false, false)));
       case SaslStep.Success ok ->
           new Transition(
               s.authenticated(ok.username()),
               List.of(
                   new StreamAction.Authenticated(ok.username()),
-                  new Send(
-                      "<success xmlns='"
-                          + Namespaces.SASL
-                          + "'>"
-                          + (ok.additionalData() == null ? "" : encode(ok.additionalData()))
-                          + "</success>"),
+                  new Send(success(ok.additionalData())),
                   new ReadMore(true, false)));
       case SaslStep.Failure f -> saslFailure(s, f.condition().elementName(), true, f.text());
     };
+  }
+
+  private static Element success(byte[] additionalData) {
+    Element.Builder b = Element.builder("success", Namespaces.SASL);
+    if (additionalData != null) {
+      b.text(encode(additionalData));
+    }
+    return b.build();
   }
 
   private static String encode(byte[] data) {
@@ -280,17 +300,15 @@ public final class StreamMachine {
 
   private Transition saslFailure(StreamState s, String condition, boolean counts, String text) {
     StreamState next = counts ? s.failedAuth() : s.phase(Phase.NEGOTIATING);
-    StringBuilder xml = new StringBuilder("<failure xmlns='").append(Namespaces.SASL).append("'><");
-    xml.append(condition).append("/>");
+    Element.Builder failure =
+        Element.builder("failure", Namespaces.SASL).child(Element.of(condition, Namespaces.SASL));
     if (text != null) {
-      xml.append("<text xml:lang='en'>");
-      dev.switchboard.xmpp.XmlWriter.escapeText(text, xml);
-      xml.append("</text>");
+      failure.child(
+          Element.builder("text", Namespaces.SASL).attr("xml:lang", "en").text(text).build());
     }
-    xml.append("</failure>");
     List<StreamAction> out = new ArrayList<>();
-    out.add(new Send(xml.toString()));
-    if (next.authFailures() >= policy.maxAuthFailures()) {
+    out.add(new Send(failure.build()));
+    if (next.authFailures() >= policy(s).maxAuthFailures()) {
       out.add(
           new Fail(
               StreamErrorCondition.POLICY_VIOLATION, "too many failed authentication attempts"));
@@ -300,42 +318,9 @@ public final class StreamMachine {
     return new Transition(next, out);
   }
 
-  private static final String SM = "urn:xmpp:sm:3";
-
   private Transition awaitBind(StreamState s, Element e) {
-    if (SM.equals(e.namespace())) {
-      if (e.name().equals("resume")) {
-        long h;
-        try {
-          h = Long.parseLong(String.valueOf(e.attr("h")));
-        } catch (NumberFormatException bad) {
-          h = -1;
-        }
-        if (e.attr("previd") == null || h < 0 || h > 0xFFFFFFFFL) {
-          return new Transition(
-              s,
-              List.of(
-                  new Send(
-                      "<failed xmlns='"
-                          + SM
-                          + "'><bad-request xmlns='"
-                          + Namespaces.STANZAS
-                          + "'/></failed>"),
-                  new ReadMore(false, false)));
-        }
-        return new Transition(s, List.of(new StreamAction.Resume(e.attr("previd"), h)));
-      }
-      // enable before bind, or anything else: XEP-0198 says unexpected-request
-      return new Transition(
-          s,
-          List.of(
-              new Send(
-                  "<failed xmlns='"
-                      + SM
-                      + "'><unexpected-request xmlns='"
-                      + Namespaces.STANZAS
-                      + "'/></failed>"),
-              new ReadMore(false, false)));
+    if (policy(s).preBindNamespaces().contains(e.namespace())) {
+      return new Transition(s, List.of(new Nonza(e, true)));
     }
     if (e.is("iq", Namespaces.CLIENT)) {
       Element bind = e.child("bind", Namespaces.BIND);
@@ -367,7 +352,7 @@ public final class StreamMachine {
                     .build())
             .build();
     return new Transition(
-        s.bound(b.fullJid()), List.of(new SendElement(result), new ReadMore(false, true)));
+        s.bound(b.fullJid()), List.of(new Send(result), new ReadMore(false, true)));
   }
 
   private Transition bindRefused(StreamState s, BindRefused r) {
@@ -378,12 +363,12 @@ public final class StreamMachine {
         Element.builder("iq", Namespaces.CLIENT).attr("type", "set").attr("id", r.iqId()).build();
     Element error = StanzaError.reply(iq, r.condition(), null).withoutAttr("to");
     return new Transition(
-        s.phase(Phase.AWAIT_BIND), List.of(new SendElement(error), new ReadMore(false, false)));
+        s.phase(Phase.AWAIT_BIND), List.of(new Send(error), new ReadMore(false, false)));
   }
 
   private Transition established(StreamState s, Element e) {
     if (!Namespaces.CLIENT.equals(e.namespace())) {
-      return new Transition(s, List.of(new Nonza(e)));
+      return new Transition(s, List.of(new Nonza(e, false)));
     }
     String name = e.name();
     if (!name.equals("message") && !name.equals("presence") && !name.equals("iq")) {
@@ -402,7 +387,7 @@ public final class StreamMachine {
       }
       Element bounce =
           StanzaError.reply(e.withAttr("to", null), StanzaErrorCondition.JID_MALFORMED, null);
-      return new Transition(s, List.of(new SendElement(bounce)));
+      return new Transition(s, List.of(new Send(bounce)));
     }
     if (name.equals("iq") && !validIq(e)) {
       if ("error".equals(e.attr("type")) || "result".equals(e.attr("type"))) {
@@ -410,7 +395,7 @@ public final class StreamMachine {
       }
       Element bounce =
           StanzaError.reply(e, StanzaErrorCondition.BAD_REQUEST, "malformed IQ").withoutAttr("to");
-      return new Transition(s, List.of(new SendElement(bounce)));
+      return new Transition(s, List.of(new Send(bounce)));
     }
     if (name.equals("iq") && e.child("session", Namespaces.SESSION) != null && to == null) {
       // RFC 3921 session establishment: a no-op kept for older clients
@@ -419,7 +404,7 @@ public final class StreamMachine {
               .attr("type", "result")
               .attr("id", e.attr("id"))
               .build();
-      return new Transition(s, List.of(new SendElement(result)));
+      return new Transition(s, List.of(new Send(result)));
     }
     return new Transition(s, List.of(new Route(e.withFrom(s.jid()))));
   }
@@ -440,9 +425,8 @@ public final class StreamMachine {
   private Transition closed(StreamState s) {
     List<StreamAction> out = new ArrayList<>();
     if (!s.headerSent()) {
-      out.add(new Send(header(ids.get())));
+      out.add(new OpenStream(hostOrFallback(s), ids.get()));
     }
-    out.add(new Send("</stream:stream>"));
     out.add(new Close());
     return new Transition(s.phase(Phase.CLOSED), out);
   }
@@ -452,8 +436,9 @@ public final class StreamMachine {
     StreamState next = s;
     if (!s.headerSent()) {
       String id = ids.get();
-      out.add(new Send(header(id)));
-      next = s.headerSent(id);
+      String host = hostOrFallback(s);
+      out.add(new OpenStream(host, id));
+      next = s.opened(host, id);
     }
     return failAfterHeader(next, out, condition, text);
   }

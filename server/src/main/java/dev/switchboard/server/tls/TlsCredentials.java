@@ -58,10 +58,21 @@ public final class TlsCredentials {
    * @throws ConfigError naming the file and the problem
    */
   public static TlsCredentials load(ServerConfig cfg) {
-    if (cfg.tls().generated()) {
-      return loadGenerated(cfg.domain(), cfg.dataDir().resolve("tls"));
+    return load(cfg.domain(), cfg.tls().certificate(), cfg.tls().privateKey(), cfg.dataDir());
+  }
+
+  /**
+   * Loads the credentials of one hosted domain: the PEM files named, or (both empty) the
+   * self-signed pair generated for the domain in {@code <dataDir>/tls/}.
+   *
+   * @throws ConfigError naming the file and the problem
+   */
+  public static TlsCredentials load(
+      String domain, String certificate, String privateKey, Path dataDir) {
+    if (certificate.isEmpty()) {
+      return loadGenerated(domain, dataDir.resolve("tls"));
     }
-    return fromFiles(Path.of(cfg.tls().certificate()), Path.of(cfg.tls().privateKey()));
+    return fromFiles(Path.of(certificate), Path.of(privateKey));
   }
 
   private static TlsCredentials loadGenerated(String domain, Path dir) {

@@ -2,6 +2,7 @@ package dev.switchboard.server.transport;
 
 import dev.switchboard.server.config.ConfigError;
 import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.server.tls.TlsContexts;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -9,14 +10,13 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The client-to-server listeners: STARTTLS on {@code c2s.port} and direct TLS (XEP-0368) on {@code
@@ -25,20 +25,19 @@ import java.util.function.BiConsumer;
  */
 public final class C2sListener implements AutoCloseable {
   private final ServerConfig.C2s config;
-  private final SslContext ssl;
+  private final TlsContexts ssl;
   private final EventLoops loops;
-  private final BiConsumer<SocketChannel, Boolean> onAccept;
+  private final Consumer<TcpConnection> onAccept;
   private final List<Channel> bound = new ArrayList<>();
 
   /**
-   * @param onAccept called with each new connection's channel (its {@link XmppStreamHandler} in the
-   *     pipeline) and whether it is direct TLS
+   * @param onAccept called with each new connection, which reads nothing until a session attaches
    */
   public C2sListener(
       ServerConfig.C2s config,
-      SslContext ssl,
+      TlsContexts ssl,
       EventLoops loops,
-      BiConsumer<SocketChannel, Boolean> onAccept) {
+      Consumer<TcpConnection> onAccept) {
     this.config = config;
     this.ssl = ssl;
     this.loops = loops;
@@ -82,10 +81,11 @@ public final class C2sListener implements AutoCloseable {
                         "idle",
                         new IdleStateHandler(
                             config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-                    p.addLast(
-                        "xmpp",
-                        new XmppStreamHandler(config.maxStanzaSize(), config.parserRestAfter()));
-                    onAccept.accept(ch, directTls);
+                    XmppStreamHandler reader =
+                        new XmppStreamHandler(config.maxStanzaSize(), config.parserRestAfter());
+                    p.addLast("xmpp", reader);
+                    onAccept.accept(
+                        new TcpConnection(ch, reader, directTls ? null : ssl, directTls));
                   }
                 });
     try {

@@ -34,7 +34,9 @@ public final class GracefulClose {
     }
     SslHandler tls = channel.pipeline().get(SslHandler.class);
     if (tls != null) {
-      channel.pipeline().addAfter("tls", "discard", new Discard());
+      // after TLS, whatever name it has (SNI replaces its own handler with one of another name)
+      String name = channel.pipeline().context(tls).name();
+      channel.pipeline().addAfter(name, "discard", new Discard());
     } else {
       channel.pipeline().addFirst("discard", new Discard());
     }

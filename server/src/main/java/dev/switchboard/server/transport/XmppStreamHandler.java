@@ -1,6 +1,8 @@
 package dev.switchboard.server.transport;
 
+import dev.switchboard.server.stream.ClientConnection;
 import dev.switchboard.server.stream.StreamInput;
+import dev.switchboard.server.tls.TlsContexts;
 import dev.switchboard.xmpp.XmppStreamException;
 import dev.switchboard.xmpp.XmppStreamParser;
 import dev.switchboard.xmpp.XmppStreamParser.ElementParsed;
@@ -11,7 +13,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
@@ -36,21 +37,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class XmppStreamHandler extends ChannelInboundHandlerAdapter {
   static final int MAX_IN_FLIGHT = 64;
 
-  /** Where the handler sends what it reads. */
-  public interface SessionSink {
-    void input(StreamInput input);
-
-    void connectionClosed();
-
-    void idle();
-  }
-
   private final int maxStanzaBytes;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final ArrayDeque<byte[]> queued = new ArrayDeque<>();
   private XmppStreamParser parser;
   private Channel channel;
-  private SessionSink sink;
+  private ClientConnection.Listener sink;
   private boolean lockstep = true;
   private boolean paused;
   private boolean failed;
@@ -71,15 +63,18 @@ public final class XmppStreamHandler extends ChannelInboundHandlerAdapter {
     return new XmppStreamParser(maxStanzaBytes, 64);
   }
 
-  /** Connects the handler to its session and starts reading (called once, from any thread). */
-  public void attach(SessionSink sessionSink) {
+  /**
+   * Sends what is read to {@code listener} from now on, instead of to any listener before it, and
+   * starts reading (from any thread).
+   */
+  void attach(ClientConnection.Listener listener) {
     channel
         .eventLoop()
         .execute(
             () -> {
-              this.sink = sessionSink;
+              this.sink = listener;
               if (!channel.isActive()) {
-                sessionSink.connectionClosed();
+                listener.closed();
                 return;
               }
               channel.config().setAutoRead(true);
@@ -184,7 +179,7 @@ public final class XmppStreamHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** The session has taken one input off its mailbox; called from the session's thread. */
-  public void consumed() {
+  void consumed() {
     if (inFlight.decrementAndGet() == MAX_IN_FLIGHT / 2) {
       channel
           .eventLoop()
@@ -212,7 +207,7 @@ public final class XmppStreamHandler extends ChannelInboundHandlerAdapter {
    * Lets the next element in. With {@code restart} the stream restarts: a new parser takes over
    * with whatever bytes the old one had not consumed. With {@code established} lock-step ends.
    */
-  public void readMore(boolean restart, boolean established) {
+  void readMore(boolean restart, boolean established) {
     channel
         .eventLoop()
         .execute(
@@ -272,7 +267,7 @@ public final class XmppStreamHandler extends ChannelInboundHandlerAdapter {
    * before calling this from the same thread, and the event loop runs tasks in order, so proceed
    * goes out in the clear and nothing after it does.
    */
-  public void startTls(SslContext ssl) {
+  void startTls(TlsContexts ssl) {
     channel
         .eventLoop()
         .execute(() -> channel.pipeline().addFirst("tls", ssl.newHandler(channel.alloc())));
@@ -289,7 +284,7 @@ public final class XmppStreamHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (sink != null) {
-      sink.connectionClosed();
+      sink.closed();
     }
     ctx.fireChannelInactive();
   }

@@ -1,5 +1,9 @@
 package dev.switchboard.server.user;
 
+import dev.switchboard.server.delivery.Confirmation;
+import dev.switchboard.server.delivery.Delivery;
+import dev.switchboard.server.delivery.DurableWrites;
+import dev.switchboard.server.hook.Hooks;
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
 import dev.switchboard.xmpp.MessageHints;
@@ -11,17 +15,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
 
 /**
  * An account's message path, owned by its user actor: nothing acknowledged is lost, and messages
  * between two parties keep their order.
  *
- * <p>Sending: the features add durable writes (the sender's archive copy); once they commit, the
- * message is routed. Receiving: the features add writes (the recipient's archive copy); once they
- * commit, the message is delivered under RFC 6121 8.5, or stored by a feature that takes
- * undeliverable messages (offline storage), or bounced. Only then is the sending session told that
- * its stanza is handled, so its XEP-0198 acknowledgement means "durable or delivered".
+ * <p>Sending: the modules add durable writes ({@link AccountHooks#SENDING}: the sender's archive
+ * copy); once they commit, the message is routed. Receiving: the modules add writes ({@link
+ * AccountHooks#RECEIVING}: the recipient's archive copy); once they commit, the message is
+ * delivered under RFC 6121 8.5, or stored by a module that takes undeliverable messages (offline
+ * storage), or bounced. Only then is the sending session's {@link Confirmation} confirmed, so its
+ * XEP-0198 acknowledgement means "durable or delivered". Each step says whether it handled the
+ * message or passed it on with its confirmation, and the step queue confirms in one place.
  *
  * <p>Order: each step's continuation waits in a local queue behind earlier ones, whatever the order
  * their writes commit in; and while stored messages are being handed to a session that just became
@@ -35,12 +40,11 @@ final class MessageDelivery {
     void flushed(CompletionStage<List<Delivery>> stage, String resource, long ticket);
   }
 
-  private record Step(long ticket, CompletableFuture<Void> write, Consumer<Throwable> then) {}
-
   private record Held(Jid to, Element stanza) {}
 
   private final UserContext ctx;
   private final UserServices services;
+  private final Hooks hooks;
   private final Pipe pipe;
   private final ArrayDeque<Step> steps = new ArrayDeque<>();
   private final List<Held> held = new ArrayList<>();
@@ -51,7 +55,8 @@ final class MessageDelivery {
    */
   private final Map<Long, CompletableFuture<Void>> flushGates = new HashMap<>();
 
-  MessageDelivery(UserContext ctx, UserServices services, Pipe pipe) {
+  MessageDelivery(UserContext ctx, UserServices services, Hooks hooks, Pipe pipe) {
+    this.hooks = hooks;
     this.ctx = ctx;
     this.services = services;
     this.pipe = pipe;
@@ -59,13 +64,35 @@ final class MessageDelivery {
 
   // ---- ordered durable steps ----
 
-  private void afterDurable(Durable d, Consumer<Throwable> then) {
+  /** What became of a message at a step: handled here, or passed on with its confirmation. */
+  private enum Outcome {
+    HANDLED,
+    PASSED_ON
+  }
+
+  /** The rest of a step, run once its writes committed ({@code writeError} null) or failed. */
+  @FunctionalInterface
+  private interface Continuation {
+    Outcome run(Throwable writeError);
+  }
+
+  private record Step(
+      long ticket, CompletableFuture<Void> write, Confirmation confirmation, Continuation then) {}
+
+  private static final DurableWrites NOTHING = new DurableWrites();
+
+  /**
+   * Runs {@code then} once {@code writes} committed and every earlier step has run; confirms {@code
+   * confirmation} after it unless it passed the message on. The one place this account confirms a
+   * message.
+   */
+  private void afterDurable(DurableWrites writes, Confirmation confirmation, Continuation then) {
     CompletableFuture<Void> write =
-        d.isEmpty()
+        writes.isEmpty()
             ? CompletableFuture.completedFuture(null)
-            : services.committer().submit(d.combined());
+            : services.committer().submit(writes.combined());
     long ticket = nextTicket++;
-    steps.add(new Step(ticket, write, then));
+    steps.add(new Step(ticket, write, confirmation, then));
     if (steps.size() == 1 && write.isDone()) {
       drain();
     } else {
@@ -83,7 +110,13 @@ final class MessageDelivery {
    * the same two parties never overtake a message (RFC 6120 10.1, in-order processing).
    */
   void afterPending(Runnable r) {
-    afterDurable(new Durable(), error -> r.run());
+    afterDurable(
+        NOTHING,
+        null,
+        error -> {
+          r.run();
+          return Outcome.HANDLED;
+        });
   }
 
   /** A write finished: run every continuation at the head of the queue whose write is done. */
@@ -100,74 +133,75 @@ final class MessageDelivery {
       } catch (RuntimeException e) {
         error = e.getCause() != null ? e.getCause() : e;
       }
-      s.then().accept(error);
+      if (s.then().run(error) == Outcome.HANDLED) {
+        Confirmation.confirm(s.confirmation());
+      }
     }
   }
 
   // ---- sending ----
 
-  void send(SessionEntry from, Element message, Ack ack) {
-    Durable d = new Durable(message, ack);
-    Element m = message;
-    for (UserFeature f : services.features()) {
-      m = f.sending(ctx, from, m, d);
-      if (m == null) {
-        Ack.confirm(ack); // already handled before (a resend)
-        return;
-      }
-    }
-    Element out = m;
+  void send(SessionEntry from, Element message, Confirmation confirmation) {
+    DurableWrites writes = new DurableWrites(message, confirmation);
+    Element out =
+        hooks
+            .run(AccountHooks.SENDING, new AccountHooks.Sending(ctx, from, message, writes))
+            .message();
     afterDurable(
-        d,
+        writes,
+        confirmation,
         error -> {
           if (error != null) {
             services.router().bounce(out, StanzaErrorCondition.INTERNAL_SERVER_ERROR);
-            Ack.confirm(ack);
-            return;
+            return Outcome.HANDLED;
           }
-          if (d.dropped()) {
-            Ack.confirm(ack); // a resend of a message already passed on
-            return;
+          if (writes.isDuplicate()) {
+            return Outcome.HANDLED; // a resend of a message already passed on
           }
-          services.router().route(out, ack);
+          services.router().route(out, confirmation);
+          return Outcome.PASSED_ON;
         });
   }
 
   // ---- receiving (RFC 6121 8.5) ----
 
-  void receive(Element message, Ack ack) {
+  void receive(Element message, Confirmation confirmation) {
     String type = typeOf(message);
-    if (type.equals("error")) {
-      deliverToFullJid(message);
-      Ack.confirm(ack);
+    if (type.equals("error") || !ctx.exists() || type.equals("groupchat")) {
+      afterDurable(
+          NOTHING,
+          confirmation,
+          error -> {
+            if (type.equals("error")) {
+              deliverToFullJid(message);
+            } else {
+              services.router().bounce(message, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+            }
+            return Outcome.HANDLED;
+          });
       return;
     }
-    if (!ctx.exists() || type.equals("groupchat")) {
-      services.router().bounce(message, StanzaErrorCondition.SERVICE_UNAVAILABLE);
-      Ack.confirm(ack);
-      return;
-    }
-    Durable d = new Durable(message, ack);
-    Element m = message;
-    for (UserFeature f : services.features()) {
-      m = f.receiving(ctx, m, d);
-    }
-    Element in = m;
+    DurableWrites writes = new DurableWrites(message, confirmation);
+    Element in =
+        hooks
+            .run(AccountHooks.RECEIVING, new AccountHooks.Receiving(ctx, message, writes))
+            .message();
     afterDurable(
-        d,
+        writes,
+        confirmation,
         error -> {
           if (error != null) {
             services.router().bounce(in, StanzaErrorCondition.INTERNAL_SERVER_ERROR);
-            Ack.confirm(ack);
-          } else if (d.dropped()) {
-            Ack.confirm(ack); // a resend of what this account already has
-          } else {
-            deliverOrStore(in, ack);
+            return Outcome.HANDLED;
           }
+          if (writes.isDuplicate()) {
+            return Outcome.HANDLED; // a resend of what this account already has
+          }
+          return deliverOrStore(in, confirmation);
         });
   }
 
-  /** See {@link Durable#key}. */
+  /** See {@link DurableWrites#key}. */
   private static String typeOf(Element m) {
     String t = m.attr("type");
     return t == null ? "normal" : t;
@@ -191,52 +225,49 @@ final class MessageDelivery {
     return out;
   }
 
-  private void deliverOrStore(Element m, Ack ack) {
+  private Outcome deliverOrStore(Element m, Confirmation confirmation) {
     Jid to = m.toJid();
     boolean fullJidGone = to != null && to.isFull() && ctx.session(to.resource()).isEmpty();
     String type = typeOf(m);
     if (fullJidGone && type.equals("headline")) {
-      Ack.confirm(ack); // RFC 6121 8.5.3.2.1: silently ignored
-      return;
+      return Outcome.HANDLED; // RFC 6121 8.5.3.2.1: silently ignored
     }
     List<SessionEntry> targets = targets(m);
     if (!targets.isEmpty()) {
       for (SessionEntry s : targets) {
         deliver(s, m);
       }
-      for (UserFeature f : services.features()) {
-        f.delivered(ctx, m, targets);
-      }
-      Ack.confirm(ack);
-      return;
+      hooks.run(AccountHooks.DELIVERED, new AccountHooks.Delivered(ctx, m, targets));
+      return Outcome.HANDLED;
     }
     if (type.equals("headline")) {
-      Ack.confirm(ack);
-      return;
+      return Outcome.HANDLED;
     }
-    store(m, ack);
+    return store(m, confirmation);
   }
 
-  private void store(Element m, Ack ack) {
-    Durable d = new Durable();
-    for (UserFeature f : services.features()) {
-      if (f.undeliverable(ctx, m, d)) {
+  private Outcome store(Element m, Confirmation confirmation) {
+    DurableWrites writes = new DurableWrites();
+    {
+      if (hooks.run(AccountHooks.UNDELIVERABLE, new AccountHooks.Undeliverable(ctx, m, writes))
+          == null) {
         afterDurable(
-            d,
+            writes,
+            confirmation,
             error -> {
               if (error != null) {
                 services.router().bounce(m, StanzaErrorCondition.SERVICE_UNAVAILABLE);
               }
-              Ack.confirm(ack);
+              return Outcome.HANDLED;
             });
-        return;
+        return Outcome.PASSED_ON;
       }
     }
     // nothing to keep (a standalone chat state): dropped quietly rather than bounced
     if (MessageHints.hasContent(m) || MessageHints.store(m)) {
       services.router().bounce(m, StanzaErrorCondition.SERVICE_UNAVAILABLE);
     }
-    Ack.confirm(ack);
+    return Outcome.HANDLED;
   }
 
   private void deliverToFullJid(Element m) {
@@ -270,7 +301,7 @@ final class MessageDelivery {
       switch (s.name()) {
         case "message" -> {
           if (!typeOf(s).equals("error") && !ctx.jid().toString().equals(s.attr("from"))) {
-            redeliver(s, d.receipt());
+            redeliver(s, d.storedKey());
           }
         }
         case "iq" -> {
@@ -284,31 +315,35 @@ final class MessageDelivery {
     }
   }
 
-  private void redeliver(Element m, String receipt) {
+  private void redeliver(Element m, String storedKey) {
     Element bare = m.withTo(ctx.jid());
     afterDurable(
-        new Durable(),
+        NOTHING,
+        null,
         error -> {
-          if (receipt == null) {
-            deliverOrStore(bare, null);
-            return;
+          if (storedKey == null) {
+            return deliverOrStore(bare, null);
           }
           // still in storage: another available resource may take it now, else it waits there
           for (SessionEntry s : targets(bare)) {
-            ctx.deliver(s, new Delivery(bare, receipt));
-            return;
+            ctx.deliver(s, new Delivery(bare, storedKey));
+            break;
           }
+          return Outcome.HANDLED;
         });
   }
 
   // ---- stored messages for a session that just became available ----
 
   void sessionAvailable(SessionEntry s) {
+    AccountHooks.SessionAvailable available =
+        new AccountHooks.SessionAvailable(ctx, s, new ArrayList<>());
+    hooks.run(AccountHooks.SESSION_AVAILABLE, available);
     CompletionStage<List<Delivery>> all = CompletableFuture.completedFuture(new ArrayList<>());
-    for (UserFeature f : services.features()) {
+    for (CompletionStage<List<Delivery>> stored : available.stored()) {
       all =
           all.thenCombine(
-              f.pending(ctx, s),
+              stored,
               (acc, more) -> {
                 acc.addAll(more);
                 return acc;
@@ -318,7 +353,7 @@ final class MessageDelivery {
     // next live message) comes after the stored messages
     CompletableFuture<Void> gate = new CompletableFuture<>();
     long ticket = nextTicket++;
-    steps.add(new Step(ticket, gate, error -> {}));
+    steps.add(new Step(ticket, gate, null, error -> Outcome.HANDLED));
     flushGates.put(ticket, gate);
     pipe.flushed(all, s.resource(), ticket);
   }

@@ -1,6 +1,6 @@
 package dev.switchboard.server.user;
 
-import dev.switchboard.server.session.SessionCommand;
+import dev.switchboard.server.delivery.ClientInbox;
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -16,7 +16,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public record SessionEntry(
     Jid jid,
-    ActorRef<SessionCommand> session,
+    ActorRef<ClientInbox> session,
     Element presence,
     boolean rosterRequested,
     String node) {

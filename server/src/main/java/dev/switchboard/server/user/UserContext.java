@@ -1,5 +1,6 @@
 package dev.switchboard.server.user;
 
+import dev.switchboard.server.delivery.Delivery;
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
 import java.util.Collection;
@@ -8,8 +9,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 
 /**
- * What a {@link UserFeature} may do inside an account's user actor. Every call happens on the
- * actor's thread, so feature state needs no locking.
+ * What a module may do inside an account's owner actor (see {@link AccountHooks}). Every call
+ * happens on the actor's thread, so feature state needs no locking.
  */
 public interface UserContext {
   /** The account's bare JID. */
@@ -31,7 +32,7 @@ public interface UserContext {
   /**
    * Asks a session to keep per-session state of a feature and hand it back when it registers with a
    * new owner (after a node failure or a move); {@code value} null forgets the key. See {@link
-   * UserFeature#rebound}.
+   * AccountHooks.SessionRebound}.
    */
   void keepForRebind(SessionEntry session, String key, String value);
 

@@ -5,17 +5,15 @@ import dev.switchboard.server.config.ServerConfig.ConflictPolicy;
 import dev.switchboard.server.routing.Router;
 import dev.switchboard.server.store.GroupCommitter;
 import dev.switchboard.xmpp.Jid;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * What every user actor shares: the router, the group commit for durable writes, the features and
- * account IQ handlers modules registered, how to learn whether an account exists, and which cluster
- * nodes are alive (unique addresses).
+ * What every account's owner actor shares: the router, the group commit for durable writes, the
+ * session registry, how to learn whether an account exists, the modules' extensions of each hosted
+ * domain, and which cluster nodes are alive (unique addresses).
  */
 public record UserServices(
     Router router,
@@ -23,8 +21,7 @@ public record UserServices(
     SessionRegistry registry,
     ConflictPolicy conflictPolicy,
     Function<Jid, CompletionStage<Boolean>> accountExistence,
-    List<UserFeature> features,
-    Map<String, AccountIqHandler> accountIqs,
+    Function<String, AccountExtensions> extensions,
     Supplier<Set<String>> liveNodes,
     LocalOwners localOwners) {
 

@@ -2,7 +2,7 @@ package dev.switchboard.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.server.session.SessionCommand;
+import dev.switchboard.server.delivery.ClientInbox;
 import dev.switchboard.server.user.UserActor;
 import dev.switchboard.xmpp.Jid;
 import java.util.concurrent.BlockingQueue;
@@ -48,7 +48,7 @@ class CrashIsolationTest {
           .server()
           .control(
               Jid.parse(carol.getUser().toString()),
-              new SessionCommand.InjectFailure("injected by CrashIsolationTest"));
+              new ClientInbox.InjectFailure("injected by CrashIsolationTest"));
 
       Exception e = carolClosed.get(10, TimeUnit.SECONDS);
       assertThat(e).isInstanceOf(StreamErrorException.class);

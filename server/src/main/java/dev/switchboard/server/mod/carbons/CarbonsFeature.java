@@ -1,11 +1,9 @@
 package dev.switchboard.server.mod.carbons;
 
 import dev.switchboard.server.iq.Iq;
-import dev.switchboard.server.user.Durable;
 import dev.switchboard.server.user.SessionEntry;
 import dev.switchboard.server.user.StateKey;
 import dev.switchboard.server.user.UserContext;
-import dev.switchboard.server.user.UserFeature;
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
 import dev.switchboard.xmpp.StanzaErrorCondition;
@@ -18,15 +16,14 @@ import java.util.Set;
  * XEP-0280 inside each account's user actor: which resources enabled carbons, and the copies of
  * what the account sends and receives.
  */
-final class CarbonsFeature implements UserFeature {
+final class CarbonsFeature {
   /** The resources of this account that enabled carbons. */
   private static final StateKey<Set<String>> ENABLED = StateKey.named("carbons-enabled");
 
   /** What a session keeps for the account's next owner: carbons stay on across a node failure. */
   private static final String KEPT = "carbons";
 
-  @Override
-  public void rebound(UserContext ctx, SessionEntry session, Map<String, String> kept) {
+  void rebound(UserContext ctx, SessionEntry session, Map<String, String> kept) {
     if ("on".equals(kept.get(KEPT))) {
       enabled(ctx).add(session.resource());
     }
@@ -69,8 +66,7 @@ final class CarbonsFeature implements UserFeature {
     return s;
   }
 
-  @Override
-  public void sessionEnded(UserContext ctx, SessionEntry ended, Element finalPresence) {
+  void sessionEnded(UserContext ctx, SessionEntry ended) {
     Set<String> s = ctx.get(ENABLED);
     if (s != null) {
       s.remove(ended.resource());
@@ -78,22 +74,19 @@ final class CarbonsFeature implements UserFeature {
   }
 
   /** Sent carbons (section 6): to the account's other resources that enabled carbons. */
-  @Override
-  public Element sending(UserContext ctx, SessionEntry from, Element message, Durable durable) {
+  void sending(UserContext ctx, SessionEntry from, Element message) {
     Jid to = message.toJid();
     // a message to the account itself reaches its resources as received carbons instead
     if (to != null && !to.toBare().equals(ctx.jid()) && Carbons.eligible(message)) {
       copy(ctx, "sent", message, List.of(from));
     }
-    return message;
   }
 
   /**
    * Received carbons (section 6): to every resource that enabled carbons and did not get the
    * message itself, also when it was addressed to another resource's full JID.
    */
-  @Override
-  public void delivered(UserContext ctx, Element message, List<SessionEntry> to) {
+  void delivered(UserContext ctx, Element message, List<SessionEntry> to) {
     if (Carbons.eligible(message)) {
       copy(ctx, "received", message, to);
     }

@@ -1,9 +1,11 @@
 package dev.switchboard.server.mod.carbons;
 
+import dev.switchboard.server.hook.HookResult;
 import dev.switchboard.server.module.Implements;
 import dev.switchboard.server.module.Module;
 import dev.switchboard.server.module.ModuleContext;
 import dev.switchboard.server.module.Registrations;
+import dev.switchboard.server.user.AccountHooks;
 
 /**
  * Message Carbons (XEP-0280 1.0.1): a resource that enabled carbons gets a copy of every chat-like
@@ -39,11 +41,39 @@ public final class CarbonsModule implements Module {
   @Override
   public Registrations start(ModuleContext ctx) {
     CarbonsFeature carbons = new CarbonsFeature();
+    int at = AccountHooks.CARBONS;
     return Registrations.builder()
         .accountIq(Carbons.NS, carbons::handleIq)
         // clients look for it on their server (XEP-0280 section 4)
         .serverFeature(Carbons.NS)
-        .userFeature(carbons)
+        .hook(
+            AccountHooks.SENDING,
+            at,
+            e -> {
+              carbons.sending(e.ctx(), e.from(), e.message());
+              return HookResult.proceed();
+            })
+        .hook(
+            AccountHooks.DELIVERED,
+            at,
+            e -> {
+              carbons.delivered(e.ctx(), e.message(), e.to());
+              return HookResult.proceed();
+            })
+        .hook(
+            AccountHooks.SESSION_ENDED,
+            at,
+            e -> {
+              carbons.sessionEnded(e.ctx(), e.session());
+              return HookResult.proceed();
+            })
+        .hook(
+            AccountHooks.SESSION_REBOUND,
+            at,
+            e -> {
+              carbons.rebound(e.ctx(), e.session(), e.kept());
+              return HookResult.proceed();
+            })
         .build();
   }
 }

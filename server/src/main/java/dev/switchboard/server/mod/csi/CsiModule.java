@@ -1,11 +1,12 @@
 package dev.switchboard.server.mod.csi;
 
-import dev.switchboard.server.config.ConfigError;
 import dev.switchboard.server.module.Implements;
 import dev.switchboard.server.module.Module;
 import dev.switchboard.server.module.ModuleContext;
+import dev.switchboard.server.module.Option;
 import dev.switchboard.server.module.Registrations;
 import dev.switchboard.xmpp.Element;
+import java.util.List;
 
 /**
  * Client State Indication (XEP-0352 1.0.0): a client that says it is {@code <inactive/>} (a phone
@@ -25,13 +26,22 @@ public final class CsiModule implements Module {
     return "csi";
   }
 
+  static final Option<Integer> MAX_HELD =
+      Option.atLeast(
+          "max-held",
+          500,
+          0,
+          "Senders whose presence or chat state an inactive client's session holds back; one more"
+              + " releases them all. 0 holds nothing.");
+
+  @Override
+  public List<Option<?>> options() {
+    return List.of(MAX_HELD);
+  }
+
   @Override
   public Registrations start(ModuleContext ctx) {
-    int maxHeld = ctx.options().hasPath("max-held") ? ctx.options().getInt("max-held") : 500;
-    if (maxHeld < 0) {
-      throw new ConfigError(
-          "switchboard.modules.csi.max-held: must not be negative, was " + maxHeld);
-    }
+    int maxHeld = ctx.option(MAX_HELD);
     return Registrations.builder()
         .postAuthFeature(Element.of("csi", NS))
         .sessionFilter(NS, () -> new CsiFilter(maxHeld))

@@ -1,21 +1,23 @@
 package dev.switchboard.server.mod.mam;
 
-import dev.switchboard.server.config.ConfigError;
+import dev.switchboard.server.hook.HookResult;
 import dev.switchboard.server.iq.Iq;
 import dev.switchboard.server.module.Implements;
 import dev.switchboard.server.module.Module;
 import dev.switchboard.server.module.ModuleContext;
+import dev.switchboard.server.module.Option;
 import dev.switchboard.server.module.Registrations;
+import dev.switchboard.server.user.AccountHooks;
 import dev.switchboard.server.user.UserContext;
 import dev.switchboard.xmpp.StanzaErrorCondition;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Message Archive Management (XEP-0313 1.1.1, urn:xmpp:mam:2 with #extended): queries by with,
  * start, end, before-id, after-id and ids, paged with XEP-0059 in both directions, flipped pages,
  * archive metadata, and archiving preferences (XEP-0441). {@link MessageArchiver} writes every 1:1
  * message into both parties' archives as it is routed, under those preferences.
- *
- * <p>Options: {@code max-page-size}, the most messages one page holds.
  */
 @Implements(spec = "XEP-0313", version = "1.1.1", note = "user archives; #extended")
 @Implements(spec = "XEP-0059", version = "1.0", note = "paging of archive queries")
@@ -32,33 +34,64 @@ public final class MamModule implements Module {
 
   /** The "roster" archiving default needs the roster. */
   @Override
-  public java.util.List<String> requires() {
-    return java.util.List.of("roster");
+  public List<String> requires() {
+    return List.of("roster");
+  }
+
+  static final Option<Integer> MAX_PAGE_SIZE =
+      Option.atLeast(
+          "max-page-size",
+          250,
+          1,
+          "Most messages one page of an archive query holds; a client asking for more gets this"
+              + " many and pages on (without a limit of its own it gets 50).");
+
+  static final Option<String> DEFAULT_MODE =
+      Option.oneOf(
+          "default-mode",
+          "always",
+          List.of("always", "roster", "never"),
+          "Archiving for accounts that never set preferences: always, roster (only contacts in"
+              + " the roster) or never.");
+
+  @Override
+  public List<Option<?>> options() {
+    return List.of(MAX_PAGE_SIZE, DEFAULT_MODE);
   }
 
   @Override
   public Registrations start(ModuleContext ctx) {
-    int maxPageSize = ctx.options().getInt("max-page-size");
-    if (maxPageSize < 1) {
-      throw new ConfigError("switchboard.modules.mam.max-page-size must be at least 1");
-    }
-    String mode = ctx.options().getString("default-mode");
-    ArchivePrefs defaults;
-    try {
-      defaults = new ArchivePrefs(mode, java.util.Set.of(), java.util.Set.of());
-    } catch (IllegalArgumentException e) {
-      throw new ConfigError(
-          "switchboard.modules.mam.default-mode: '" + mode + "' is not always, roster or never");
-    }
+    int maxPageSize = ctx.option(MAX_PAGE_SIZE);
+    ArchivePrefs defaults = new ArchivePrefs(ctx.option(DEFAULT_MODE), Set.of(), Set.of());
     ArchiveStore store = new JdbcArchiveStore(ctx.database(), maxPageSize, defaults);
     PrefsFeature prefs = new PrefsFeature(store, ctx.blocking());
     ArchiveQueries queries = new ArchiveQueries(store, ctx.blocking(), maxPageSize);
+    MessageArchiver archiver = new MessageArchiver(store, new StanzaIds());
+    int at = AccountHooks.ARCHIVE;
     return Registrations.builder()
         .accountIq(NS, (u, iq) -> handle(u, iq, queries, prefs))
         .accountFeature(NS_EXTENDED)
-        .userFeature(prefs)
-        .userFeature(new MessageArchiver(store, new StanzaIds()))
         .accountFeature(MessageArchiver.SID)
+        .hook(
+            AccountHooks.LOADING,
+            at,
+            e -> {
+              e.load(prefs.load(e.account()));
+              return HookResult.proceed();
+            })
+        .hook(
+            AccountHooks.SENDING,
+            at,
+            e -> {
+              archiver.sending(e.ctx(), e.message(), e.writes());
+              return HookResult.proceed();
+            })
+        .hook(
+            AccountHooks.RECEIVING,
+            at,
+            e ->
+                HookResult.replace(
+                    e.withMessage(archiver.receiving(e.ctx(), e.message(), e.writes()))))
         .build();
   }
 

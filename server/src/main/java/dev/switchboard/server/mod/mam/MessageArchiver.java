@@ -1,10 +1,8 @@
 package dev.switchboard.server.mod.mam;
 
+import dev.switchboard.server.delivery.DurableWrites;
 import dev.switchboard.server.mod.roster.RosterModule;
-import dev.switchboard.server.user.Durable;
-import dev.switchboard.server.user.SessionEntry;
 import dev.switchboard.server.user.UserContext;
-import dev.switchboard.server.user.UserFeature;
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
 import dev.switchboard.xmpp.MessageHints;
@@ -12,13 +10,14 @@ import java.time.Instant;
 
 /**
  * Archives every 1:1 message for both parties as it is routed: the sender's copy before it leaves
- * the sender's user actor, the recipient's before delivery. Both writes join the group commit, so a
- * message is acknowledged only once it is in the archives. The recipient's copy gets a XEP-0359
+ * the sender's owner actor, the recipient's before delivery. Both writes join the group commit, so
+ * a message is confirmed only once it is in the archives. The recipient's copy gets a XEP-0359
  * stanza-id, in archive order; stanza-ids claiming to be ours that arrive from outside are removed
- * first, as XEP-0359 asks. A message whose origin-id the sender's archive already holds is a resend
- * after a lost acknowledgement, and is acknowledged without being passed on again.
+ * first, as XEP-0359 asks. Each copy is kept with the message's resend key: a copy that arrives
+ * again (a client resending after a lost acknowledgement, a session resending after a node failed)
+ * finds its key in the recipient's archive and is confirmed without being delivered twice.
  */
-final class MessageArchiver implements UserFeature {
+final class MessageArchiver {
   static final String SID = "urn:xmpp:sid:0";
 
   private final ArchiveStore store;
@@ -41,18 +40,18 @@ final class MessageArchiver implements UserFeature {
     return MamModule.prefs(ctx).archives(with, RosterModule.inRoster(ctx, with));
   }
 
-  @Override
-  public Element sending(UserContext ctx, SessionEntry from, Element message, Durable durable) {
+  /** The sender's copy, written before the message leaves the sender's owner. */
+  void sending(UserContext ctx, Element message, DurableWrites durable) {
     Jid to = message.toJid();
     if (to == null || !archivable(message)) {
-      return message;
+      return;
     }
     Jid with = to.toBare();
     Jid owner = ctx.jid();
     if (!archives(ctx, with)) {
-      return message;
+      return;
     }
-    String originId = durable.key();
+    String originId = durable.resendKey();
     ArchivedMessage row =
         new ArchivedMessage(ids.next(), owner, with, true, Instant.now(), originId, message);
     durable.add(
@@ -61,11 +60,10 @@ final class MessageArchiver implements UserFeature {
             store.append(c, row);
           }
         });
-    return message;
   }
 
-  @Override
-  public Element receiving(UserContext ctx, Element message, Durable durable) {
+  /** The recipient's copy, written before delivery; returns the message with its stanza-id. */
+  Element receiving(UserContext ctx, Element message, DurableWrites durable) {
     Jid owner = ctx.jid();
     Element clean =
         message.withoutChildren(
@@ -75,14 +73,14 @@ final class MessageArchiver implements UserFeature {
       return clean;
     }
     String id = ids.next();
-    String originId = durable.key();
+    String originId = durable.resendKey();
     Jid with = from.toBare();
     ArchivedMessage row =
         new ArchivedMessage(id, owner, with, false, Instant.now(), originId, clean);
     durable.add(
         c -> {
           if (originId != null && store.contains(c, owner, with, false, originId)) {
-            durable.drop(); // already here: acknowledged, not delivered twice
+            durable.duplicate(); // already here: acknowledged, not delivered twice
             return;
           }
           store.append(c, row);

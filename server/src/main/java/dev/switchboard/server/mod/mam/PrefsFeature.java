@@ -4,7 +4,6 @@ import dev.switchboard.server.iq.Iq;
 import dev.switchboard.server.store.BlockingExecutor;
 import dev.switchboard.server.user.StateKey;
 import dev.switchboard.server.user.UserContext;
-import dev.switchboard.server.user.UserFeature;
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
 import dev.switchboard.xmpp.StanzaErrorCondition;
@@ -21,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * actor and kept there, so that deciding whether to archive a message costs no I/O; changed by
  * {@code <prefs/>} sets, which are stored before they take effect.
  */
-final class PrefsFeature implements UserFeature {
+final class PrefsFeature {
   private static final Logger LOG = LoggerFactory.getLogger(PrefsFeature.class);
   static final StateKey<ArchivePrefs> STATE = StateKey.named("mam-prefs");
 
@@ -33,7 +32,6 @@ final class PrefsFeature implements UserFeature {
     this.blocking = blocking;
   }
 
-  @Override
   public CompletionStage<Consumer<UserContext>> load(Jid account) {
     return blocking.submit(() -> store.prefs(account)).thenApply(p -> ctx -> ctx.put(STATE, p));
   }

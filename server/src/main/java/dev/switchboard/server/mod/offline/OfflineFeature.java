@@ -1,12 +1,11 @@
 package dev.switchboard.server.mod.offline;
 
+import dev.switchboard.server.delivery.Delivery;
+import dev.switchboard.server.delivery.DurableWrites;
 import dev.switchboard.server.store.GroupCommitter;
-import dev.switchboard.server.user.Delivery;
-import dev.switchboard.server.user.Durable;
 import dev.switchboard.server.user.SessionEntry;
 import dev.switchboard.server.user.StateKey;
 import dev.switchboard.server.user.UserContext;
-import dev.switchboard.server.user.UserFeature;
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
 import dev.switchboard.xmpp.MessageHints;
@@ -22,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** XEP-0160 inside each account's user actor; the quota is per account. */
-final class OfflineFeature implements UserFeature {
+final class OfflineFeature {
   private static final Logger LOG = LoggerFactory.getLogger(OfflineFeature.class);
   private static final String DELAY = "urn:xmpp:delay";
   private static final String RECEIPT_PREFIX = "offline:";
@@ -50,15 +49,13 @@ final class OfflineFeature implements UserFeature {
     return LAST_SEQ.updateAndGet(prev -> Math.max(prev + 1, now));
   }
 
-  @Override
   public CompletionStage<Consumer<UserContext>> load(Jid account) {
     return committer
         .read(c -> store.count(c, account))
         .thenApply(n -> ctx -> ctx.put(COUNT, new int[] {n}));
   }
 
-  @Override
-  public boolean undeliverable(UserContext ctx, Element message, Durable durable) {
+  public boolean undeliverable(UserContext ctx, Element message, DurableWrites durable) {
     if (!MessageHints.storable(message)) {
       return false;
     }
@@ -83,7 +80,6 @@ final class OfflineFeature implements UserFeature {
     return true;
   }
 
-  @Override
   public CompletionStage<List<Delivery>> pending(UserContext ctx, SessionEntry session) {
     if (ctx.get(COUNT)[0] == 0) {
       return CompletableFuture.completedFuture(List.of());
@@ -102,7 +98,6 @@ final class OfflineFeature implements UserFeature {
             });
   }
 
-  @Override
   public void acknowledged(UserContext ctx, List<String> receipts) {
     List<Long> seqs = new ArrayList<>();
     for (String r : receipts) {

@@ -1,9 +1,13 @@
 package dev.switchboard.server.mod.offline;
 
+import dev.switchboard.server.hook.HookResult;
 import dev.switchboard.server.module.Implements;
 import dev.switchboard.server.module.Module;
 import dev.switchboard.server.module.ModuleContext;
+import dev.switchboard.server.module.Option;
 import dev.switchboard.server.module.Registrations;
+import dev.switchboard.server.user.AccountHooks;
+import java.util.List;
 
 /**
  * Offline messages: a chat or normal message for an account with no available resource is stored
@@ -18,14 +22,52 @@ public final class OfflineModule implements Module {
     return "offline";
   }
 
+  static final Option<Integer> MAX_PER_USER =
+      Option.atLeast(
+          "max-per-user",
+          1000,
+          0,
+          "Messages kept for one account while it is offline; beyond it senders get"
+              + " <service-unavailable/>.");
+
+  @Override
+  public List<Option<?>> options() {
+    return List.of(MAX_PER_USER);
+  }
+
   @Override
   public Registrations start(ModuleContext ctx) {
-    OfflineFeature feature =
+    OfflineFeature offline =
         new OfflineFeature(
-            new JdbcOfflineStore(),
-            ctx.committer(),
-            ctx.config().domain(),
-            ctx.options().getInt("max-per-user"));
-    return Registrations.builder().userFeature(feature).serverFeature("msgoffline").build();
+            new JdbcOfflineStore(), ctx.committer(), ctx.domain(), ctx.option(MAX_PER_USER));
+    int at = AccountHooks.OFFLINE;
+    return Registrations.builder()
+        .serverFeature("msgoffline")
+        .hook(
+            AccountHooks.LOADING,
+            at,
+            e -> {
+              e.load(offline.load(e.account()));
+              return HookResult.proceed();
+            })
+        .hook(
+            AccountHooks.UNDELIVERABLE,
+            at,
+            e -> HookResult.stopIf(offline.undeliverable(e.ctx(), e.message(), e.writes())))
+        .hook(
+            AccountHooks.SESSION_AVAILABLE,
+            at,
+            e -> {
+              e.add(offline.pending(e.ctx(), e.session()));
+              return HookResult.proceed();
+            })
+        .hook(
+            AccountHooks.STORED_ACKNOWLEDGED,
+            at,
+            e -> {
+              offline.acknowledged(e.ctx(), e.storedKeys());
+              return HookResult.proceed();
+            })
+        .build();
   }
 }

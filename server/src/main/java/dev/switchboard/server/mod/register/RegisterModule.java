@@ -7,8 +7,8 @@ import dev.switchboard.server.module.Implements;
 import dev.switchboard.server.module.Module;
 import dev.switchboard.server.module.ModuleContext;
 import dev.switchboard.server.module.Registrations;
-import dev.switchboard.server.routing.Router;
 import dev.switchboard.server.store.BlockingExecutor;
+import dev.switchboard.server.user.Owners;
 import dev.switchboard.server.user.UserActor;
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
@@ -34,7 +34,7 @@ public final class RegisterModule implements Module {
   private int iterations;
   private boolean allow;
   private boolean requireTls;
-  private Router router;
+  private Owners owners;
 
   @Override
   public String name() {
@@ -45,11 +45,11 @@ public final class RegisterModule implements Module {
   public Registrations start(ModuleContext ctx) {
     accounts = ctx.accounts();
     blocking = ctx.blocking();
-    domain = ctx.config().domain();
+    domain = ctx.domain();
     iterations = ctx.config().auth().scramIterations();
     allow = ctx.config().allowRegistration();
     requireTls = ctx.config().c2s().requireTls();
-    router = ctx.router();
+    owners = ctx.owners();
     Registrations.Builder r =
         Registrations.builder().preAuthIq(NS, this::preAuth).serverIq(NS, this::authenticated);
     if (allow) {
@@ -142,7 +142,7 @@ public final class RegisterModule implements Module {
           .thenApply(
               removed -> {
                 // the user actor delivers the result, then ends every session of the account
-                router.user(account).tell(new UserActor.AccountDeleted(iq.result()));
+                owners.of(account).tell(new UserActor.AccountDeleted(iq.result()));
                 return null;
               });
     }

@@ -3,7 +3,6 @@ package dev.switchboard.server.mod.roster;
 import dev.switchboard.server.user.SessionEntry;
 import dev.switchboard.server.user.StateKey;
 import dev.switchboard.server.user.UserContext;
-import dev.switchboard.server.user.UserFeature;
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
 import dev.switchboard.xmpp.Namespaces;
@@ -19,17 +18,15 @@ import java.util.function.Consumer;
  * account's other resources, directed presence, probe answers, and unavailable presence when a
  * session goes away for whatever reason.
  */
-final class PresenceFeature implements UserFeature {
+final class PresenceFeature {
   /** Per resource: who got directed presence and must hear when it goes unavailable. */
   private static final StateKey<Map<String, Set<Jid>>> DIRECTED = StateKey.named("directed");
 
-  @Override
-  public java.util.concurrent.CompletionStage<Consumer<UserContext>> load(Jid account) {
+  java.util.concurrent.CompletionStage<Consumer<UserContext>> load() {
     return java.util.concurrent.CompletableFuture.completedFuture(
         ctx -> ctx.put(DIRECTED, new HashMap<>()));
   }
 
-  @Override
   public boolean outgoing(UserContext ctx, SessionEntry from, Element p) {
     if (!p.name().equals("presence") || RosterFeature.isSubscription(p)) {
       return false;
@@ -106,7 +103,6 @@ final class PresenceFeature implements UserFeature {
     broadcastUnavailable(ctx, from, p.withAttr("to", null));
   }
 
-  @Override
   public void sessionEnded(UserContext ctx, SessionEntry ended, Element finalPresence) {
     Element p =
         finalPresence != null
@@ -144,7 +140,6 @@ final class PresenceFeature implements UserFeature {
     }
   }
 
-  @Override
   public boolean incoming(UserContext ctx, Element p) {
     if (!p.name().equals("presence") || RosterFeature.isSubscription(p)) {
       return false;

@@ -5,7 +5,6 @@ import dev.switchboard.server.store.BlockingExecutor;
 import dev.switchboard.server.user.SessionEntry;
 import dev.switchboard.server.user.StateKey;
 import dev.switchboard.server.user.UserContext;
-import dev.switchboard.server.user.UserFeature;
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
 import dev.switchboard.xmpp.Namespaces;
@@ -23,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * including pre-approval, run inside each account's user actor. Every change is written to the
  * store before it is acknowledged, pushed to the resources that fetched the roster, or routed.
  */
-final class RosterFeature implements UserFeature {
+final class RosterFeature {
   private static final Logger LOG = LoggerFactory.getLogger(RosterFeature.class);
   static final StateKey<Roster> STATE = StateKey.named("roster");
   private static final AtomicLong PUSH_IDS = new AtomicLong();
@@ -45,7 +44,6 @@ final class RosterFeature implements UserFeature {
     return ctx.get(STATE);
   }
 
-  @Override
   public CompletionStage<Consumer<UserContext>> load(Jid account) {
     return blocking.submit(() -> store.load(account)).thenApply(r -> ctx -> ctx.put(STATE, r));
   }
@@ -161,7 +159,6 @@ final class RosterFeature implements UserFeature {
   }
 
   /** RFC 6121 2.5.2 for a deleted account: every contact's subscription ends, both ways. */
-  @Override
   public void accountDeleted(UserContext ctx) {
     Roster r = roster(ctx);
     for (RosterItem item : r.items()) {
@@ -194,7 +191,6 @@ final class RosterFeature implements UserFeature {
   }
 
   /** A subscription request or answer from the user to a contact (RFC 6121 3.1.2 etc.). */
-  @Override
   public boolean outgoing(UserContext ctx, SessionEntry from, Element p) {
     if (!p.name().equals("presence") || !isSubscription(p) || p.attr("to") == null) {
       return false;
@@ -263,7 +259,6 @@ final class RosterFeature implements UserFeature {
   }
 
   /** A subscription stanza from a contact to this account (RFC 6121 3.1.3 etc.). */
-  @Override
   public boolean incoming(UserContext ctx, Element p) {
     if (!p.name().equals("presence") || !isSubscription(p)) {
       return false;

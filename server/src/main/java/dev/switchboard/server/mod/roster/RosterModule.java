@@ -1,12 +1,16 @@
 package dev.switchboard.server.mod.roster;
 
+import dev.switchboard.server.hook.HookResult;
 import dev.switchboard.server.module.Implements;
 import dev.switchboard.server.module.Module;
 import dev.switchboard.server.module.ModuleContext;
+import dev.switchboard.server.module.Option;
 import dev.switchboard.server.module.Registrations;
+import dev.switchboard.server.user.AccountHooks;
 import dev.switchboard.server.user.UserContext;
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
+import java.util.List;
 
 /**
  * Instant messaging and presence (RFC 6121): rosters with versioning, the subscription state
@@ -30,17 +34,66 @@ public final class RosterModule implements Module {
     return "roster";
   }
 
+  static final Option<Integer> MAX_ITEMS =
+      Option.atLeast(
+          "max-items",
+          2000,
+          1,
+          "Most contacts one account may have; a roster set beyond it gets <not-allowed/>.");
+
+  @Override
+  public List<Option<?>> options() {
+    return List.of(MAX_ITEMS);
+  }
+
   @Override
   public Registrations start(ModuleContext ctx) {
     RosterFeature roster =
         new RosterFeature(
-            new JdbcRosterStore(ctx.database()), ctx.blocking(), ctx.options().getInt("max-items"));
+            new JdbcRosterStore(ctx.database()), ctx.blocking(), ctx.option(MAX_ITEMS));
+    PresenceFeature presence = new PresenceFeature();
+    int r = AccountHooks.ROSTER;
+    int p = AccountHooks.PRESENCE;
     return Registrations.builder()
         .accountIq(NS, roster::handleIq)
-        .userFeature(roster)
-        .userFeature(new PresenceFeature())
         .postAuthFeature(Element.of("ver", VER_FEATURE))
         .postAuthFeature(Element.of("sub", PREAPPROVAL_FEATURE))
+        .hook(
+            AccountHooks.LOADING,
+            r,
+            e -> {
+              e.load(roster.load(e.account()));
+              e.load(presence.load());
+              return HookResult.proceed();
+            })
+        .hook(
+            AccountHooks.STANZA_OUT,
+            r,
+            e -> HookResult.stopIf(roster.outgoing(e.ctx(), e.from(), e.stanza())))
+        .hook(
+            AccountHooks.STANZA_IN, r, e -> HookResult.stopIf(roster.incoming(e.ctx(), e.stanza())))
+        .hook(
+            AccountHooks.ACCOUNT_DELETED,
+            r,
+            e -> {
+              roster.accountDeleted(e.ctx());
+              return HookResult.proceed();
+            })
+        .hook(
+            AccountHooks.STANZA_OUT,
+            p,
+            e -> HookResult.stopIf(presence.outgoing(e.ctx(), e.from(), e.stanza())))
+        .hook(
+            AccountHooks.STANZA_IN,
+            p,
+            e -> HookResult.stopIf(presence.incoming(e.ctx(), e.stanza())))
+        .hook(
+            AccountHooks.SESSION_ENDED,
+            p,
+            e -> {
+              presence.sessionEnded(e.ctx(), e.session(), e.finalPresence());
+              return HookResult.proceed();
+            })
         .build();
   }
 }

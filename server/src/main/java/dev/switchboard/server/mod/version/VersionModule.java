@@ -1,13 +1,15 @@
 package dev.switchboard.server.mod.version;
 
-import dev.switchboard.server.cli.VersionProvider;
+import dev.switchboard.server.config.Version;
 import dev.switchboard.server.iq.Iq;
 import dev.switchboard.server.module.Implements;
 import dev.switchboard.server.module.Module;
 import dev.switchboard.server.module.ModuleContext;
+import dev.switchboard.server.module.Option;
 import dev.switchboard.server.module.Registrations;
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.StanzaErrorCondition;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -23,9 +25,20 @@ public final class VersionModule implements Module {
     return "version";
   }
 
+  static final Option<Boolean> SHOW_OS =
+      Option.bool(
+          "show-os",
+          false,
+          "Include the operating system in software version answers; it tells an attacker something.");
+
+  @Override
+  public List<Option<?>> options() {
+    return List.of(SHOW_OS);
+  }
+
   @Override
   public Registrations start(ModuleContext ctx) {
-    boolean showOs = ctx.options().getBoolean("show-os");
+    boolean showOs = ctx.option(SHOW_OS);
     return Registrations.builder()
         .serverIq(NS, iq -> CompletableFuture.completedFuture(reply(iq, showOs)))
         .build();
@@ -38,7 +51,7 @@ public final class VersionModule implements Module {
     Element.Builder q =
         Element.builder("query", NS)
             .textChild("name", "Switchboard")
-            .textChild("version", VersionProvider.version());
+            .textChild("version", Version.current());
     if (showOs) {
       q.textChild("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
     }

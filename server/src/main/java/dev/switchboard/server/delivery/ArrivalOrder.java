@@ -1,6 +1,5 @@
-package dev.switchboard.server.user;
+package dev.switchboard.server.delivery;
 
-import dev.switchboard.server.user.UserActor.Incoming;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,13 +14,13 @@ import org.apache.pekko.actor.typed.ActorRef;
  * <p>Messages between nodes travel at most once. When a node dies with a message on its way (in the
  * sender's owner, or bound for this account's previous owner), the sending session sends it again
  * after a while; meanwhile its later messages may already have arrived here. So each message names,
- * in its {@link Ack#after()}, the session's previous message to this account that was not yet
- * confirmed when it was sent. A message whose predecessor has not been handled here waits for it;
- * the session's resends name a fresh predecessor (none once it is confirmed), and after {@link
+ * in its {@link Confirmation#after()}, the session's previous message to this account that was not
+ * yet confirmed when it was sent. A message whose predecessor has not been handled here waits for
+ * it; the session's resends name a fresh predecessor (none once it is confirmed), and after {@link
  * #MAX_WAIT} a message goes on regardless, so that nothing waits forever for a session that is
  * gone.
  */
-final class ArrivalOrder {
+public final class ArrivalOrder<T> {
   static final Duration MAX_WAIT = Duration.ofSeconds(25);
 
   /**
@@ -42,7 +41,7 @@ final class ArrivalOrder {
   private static final int MAX_HELD = 1000;
   private static final int MIN_CAPACITY = 8;
 
-  private record Held(Incoming in, long since) {}
+  private record Held<T>(T item, Confirmation confirmation, long since) {}
 
   /*
    * Per sending session, its highest handled stream sequence and when: an open-addressed table in
@@ -57,29 +56,31 @@ final class ArrivalOrder {
   private int used;
   private long latest;
 
-  private final List<Held> held = new ArrayList<>();
+  private final List<Held<T>> held = new ArrayList<>();
 
   /** Whether the message may be handled now; if not, it is held until {@link #releasable}. */
-  boolean admit(Incoming in, long now) {
-    Ack a = in.ack();
+  public boolean admit(T item, Confirmation a, long now) {
     if (a == null || a.after() < 0 || isHandled(a.session(), a.after(), now)) {
       if (a != null && !held.isEmpty()) {
         // a resend that may go now makes the copy that still waits for its predecessor redundant
-        held.removeIf(h -> sameMessage(h.in().ack(), a));
+        held.removeIf(h -> h.confirmation().sameMessage(a));
       }
       return true;
     }
     // a resend replaces the copy that waits: it names the predecessor as the sender sees it now
-    held.removeIf(h -> sameMessage(h.in().ack(), a));
+    held.removeIf(h -> h.confirmation().sameMessage(a));
     if (held.size() >= MAX_HELD) {
       return true;
     }
-    held.add(new Held(in, now));
+    held.add(new Held<>(item, a, now));
     return false;
   }
 
+  /** A held message that may go now, with its confirmation. */
+  public record Released<T>(T item, Confirmation confirmation) {}
+
   /** Records that the message with this acknowledgement has been handled. */
-  void handled(Ack a, long now) {
+  public void handled(Confirmation a, long now) {
     if (a == null) {
       return;
     }
@@ -110,7 +111,7 @@ final class ArrivalOrder {
   }
 
   /** How many sending sessions are remembered, as of the latest handled message. */
-  int remembered() {
+  public int remembered() {
     int n = 0;
     for (int i = 0; senders != null && i < senders.length; i++) {
       if (senders[i] != null && fresh(i, latest)) {
@@ -212,17 +213,17 @@ final class ArrivalOrder {
    * Takes out the held messages that may go now, in the order they came: their predecessor was
    * handled, or they waited {@link #MAX_WAIT}. Call after each handled message and from a timer.
    */
-  List<Incoming> releasable(long now) {
-    List<Incoming> out = new ArrayList<>();
+  public List<Released<T>> releasable(long now) {
+    List<Released<T>> out = new ArrayList<>();
     boolean progress = true;
     while (progress && !held.isEmpty()) {
       progress = false;
-      for (Iterator<Held> i = held.iterator(); i.hasNext(); ) {
-        Held h = i.next();
-        Ack a = h.in().ack();
+      for (Iterator<Held<T>> i = held.iterator(); i.hasNext(); ) {
+        Held<T> h = i.next();
+        Confirmation a = h.confirmation();
         if (isHandled(a.session(), a.after(), now) || now - h.since() >= MAX_WAIT.toNanos()) {
           i.remove();
-          out.add(h.in());
+          out.add(new Released<>(h.item(), a));
           handled(a, now);
           progress = true;
         }
@@ -231,16 +232,12 @@ final class ArrivalOrder {
     return out;
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return held.isEmpty();
   }
 
   private boolean isHandled(ActorRef<?> session, long seq, long now) {
     int i = slotOf(session);
     return i >= 0 && seqs[i] >= seq && fresh(i, now);
-  }
-
-  private static boolean sameMessage(Ack x, Ack y) {
-    return x.seq() == y.seq() && x.session().equals(y.session());
   }
 }
