@@ -1,5 +1,6 @@
 package dev.switchboard.server.store;
 
+import dev.switchboard.server.Ci;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -7,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.opentest4j.TestAbortedException;
 
@@ -45,11 +45,7 @@ public final class PostgresRequirement {
     if (property != null && !property.isBlank()) {
       return Boolean.parseBoolean(property.trim());
     }
-    if (ciVariable == null) {
-      return false;
-    }
-    String ci = ciVariable.trim().toLowerCase(Locale.ROOT);
-    return !ci.isEmpty() && !ci.equals("false") && !ci.equals("0");
+    return Ci.active(ciVariable);
   }
 
   /** {@link #required(String, String)} for this JVM. */
