@@ -14,7 +14,8 @@ import java.time.Duration;
  * <p>The run is a series of rounds: chaos for {@code --round-minutes} (with {@code
  * --kills-per-round} server kills), then everything settles and every message sent since the start
  * is checked. Each round prints the counts; the last prints the full report. The exit status is 0
- * when nothing was lost, duplicated or out of order, 1 otherwise.
+ * when nothing was lost, duplicated or out of order, no acknowledged message bounced and every one
+ * is in its recipient's archive ({@code Report.ok()}), 1 otherwise.
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp 'bench/target/switchboard-bench.jar:bench/target/lib/*' \

@@ -4,54 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.server.store.Database;
 import dev.switchboard.server.store.Dialect;
-import java.sql.Connection;
-import java.sql.DriverManager;
+import dev.switchboard.server.store.TestDatabases;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.UUID;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The contract against the PostgreSQL at 127.0.0.1:5432 (database "test", user "postgres"). Each
- * test gets a schema of its own, dropped afterwards, so that runs never collide; without a
- * reachable server the tests are skipped.
+ * test gets a schema of its own, dropped afterwards, so that runs never collide. Without a
+ * reachable server the tests fail in CI and are skipped elsewhere ({@link
+ * dev.switchboard.server.store.PostgresRequirement}).
  */
 class PostgresAccountStoreTest extends AccountStoreContract {
-  private static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
-  private static final String USER = "postgres";
-
-  private String schema;
+  private TestDatabases.PostgresSchema schema;
 
   @Override
   protected Database openDatabase() throws SQLException {
-    schema = "sb_test_" + UUID.randomUUID().toString().replace("-", "");
-    try (Connection c = admin()) {
-      try (Statement s = c.createStatement()) {
-        s.execute("CREATE SCHEMA " + schema);
-      }
-    }
-    Database db = Database.open(URL + "?currentSchema=" + schema, USER, "", 4);
-    assertThat(db.dialect()).isEqualTo(Dialect.POSTGRES);
-    return db;
+    schema = new TestDatabases.PostgresSchema();
+    assertThat(schema.database().dialect()).isEqualTo(Dialect.POSTGRES);
+    return schema.database();
   }
 
   @Override
   protected void cleanUp() throws SQLException {
     if (schema != null) {
-      try (Connection c = admin();
-          Statement s = c.createStatement()) {
-        s.execute("DROP SCHEMA " + schema + " CASCADE");
-      }
-    }
-  }
-
-  private static Connection admin() throws SQLException {
-    DriverManager.setLoginTimeout(3);
-    try {
-      return DriverManager.getConnection(URL, USER, "");
-    } catch (SQLException e) {
-      Assumptions.abort("PostgreSQL is not reachable at " + URL + ": " + e.getMessage());
-      throw e;
+      schema.close();
     }
   }
 }

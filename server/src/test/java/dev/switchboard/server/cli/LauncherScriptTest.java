@@ -1,7 +1,6 @@
 package dev.switchboard.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Runs bin/switchboard with {@code sh} (dash on Debian, so bashisms fail here). Most cases run a
  * copy of the script in a scratch tree with a fake {@code java} that records how it was called,
- * since the script finds the project relative to itself.
+ * since the script finds the project relative to itself. The real server jar's case runs after
+ * {@code package}: {@link LauncherScriptIT}.
  */
 class LauncherScriptTest {
   // surefire runs in the server module's directory
@@ -29,19 +29,6 @@ class LauncherScriptTest {
   @TempDir Path tmp;
 
   private record Result(int exit, String out, String err) {}
-
-  @Test
-  void printsTheVersionWithTheTestJvm() throws Exception {
-    Path target = SCRIPT.getParent().resolveSibling("server/target");
-    // tests run before `package` in a clean build; the jar exists only from an earlier one
-    assumeTrue(
-        Files.isRegularFile(target.resolve("switchboard-server.jar"))
-            && Files.isDirectory(target.resolve("lib")),
-        "server jar not built yet");
-    Result r = run(SCRIPT, Map.of("JAVA_HOME", System.getProperty("java.home")), "--version");
-    assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(r.out()).startsWith("Switchboard ");
-  }
 
   @ParameterizedTest
   @CsvSource({

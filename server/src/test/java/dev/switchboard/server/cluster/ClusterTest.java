@@ -59,7 +59,8 @@ class ClusterTest {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    schema = new TestDatabases.PostgresSchema(); // skips the test without PostgreSQL
+    // fails in CI without PostgreSQL, skips elsewhere (PostgresRequirement)
+    schema = new TestDatabases.PostgresSchema();
     String url = schema.jdbcUrl();
     List<Integer> clusterPorts = new ArrayList<>();
     for (int i = 0; i < NODES; i++) {

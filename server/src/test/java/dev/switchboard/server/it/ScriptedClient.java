@@ -97,15 +97,7 @@ public final class ScriptedClient implements AutoCloseable {
    * null); returns the bound JID.
    */
   public String loginPlain(String user, String password, String resource) throws Exception {
-    String creds =
-        Base64.getEncoder()
-            .encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
-    send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + creds + "</auth>");
-    Element r = next();
-    if (!r.name().equals("success")) {
-      throw new AssertionError("expected success, got " + r);
-    }
-    open();
+    authenticatePlain(user, password);
     send(
         "<iq type='set' id='bind1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
             + (resource == null ? "" : "<resource>" + resource + "</resource>")
@@ -114,6 +106,19 @@ public final class ScriptedClient implements AutoCloseable {
     return bound
         .child("bind", "urn:ietf:params:xml:ns:xmpp-bind")
         .childText("jid", "urn:ietf:params:xml:ns:xmpp-bind");
+  }
+
+  /** SASL PLAIN, then a new stream; returns the features offered on it (bind among them). */
+  public Element authenticatePlain(String user, String password) throws Exception {
+    String creds =
+        Base64.getEncoder()
+            .encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
+    send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + creds + "</auth>");
+    Element r = next();
+    if (!r.name().equals("success")) {
+      throw new AssertionError("expected success, got " + r);
+    }
+    return open();
   }
 
   /** The next top-level element; fails on stream end or timeout. */

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Timeout;
  * one node is killed with SIGKILL (its clients reconnect to the others while it is down; it is
  * started again once the cluster removed it) and one node leaves gracefully with SIGTERM (sending
  * its clients elsewhere with {@code <see-other-host/>}) and comes back. Then {@link
- * DeliveryChecker} must report no loss, no duplicates and per-sender order.
+ * DeliveryChecker} must report no loss, no duplicates and per-sender order, no acknowledged message
+ * bounced and every acknowledged message in its recipient's archive.
  *
  * <p>{@code -Dlossless.cluster.seed=N} repeats a run's random choices, {@code
  * -Dlossless.cluster.seconds=N} changes the load time (default 60). Files in {@code
@@ -50,6 +51,10 @@ class ClusterLosslessTest {
     assertThat(report.lost()).as(why).isZero();
     assertThat(report.duplicates()).as(why).isZero();
     assertThat(report.outOfOrder()).as(why).isZero();
+    assertThat(report.bounced()).as(why).isZero();
+    assertThat(report.archivesNotRead()).as(why).isEmpty();
+    assertThat(report.missingFromArchive()).as(why).isZero();
+    assertThat(report.ok()).as(why).isTrue();
     run.deleteData();
   }
 }

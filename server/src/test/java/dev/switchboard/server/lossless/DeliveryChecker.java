@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Checks what the devices received against what the server acknowledged.
@@ -30,7 +31,8 @@ import java.util.TreeMap;
  *   <li><em>acknowledged</em>: sent messages the server acknowledged with XEP-0198 {@code <a h/>}
  *       (Smack's stanza-acknowledged listener; also after a resend on a new stream).
  *   <li><em>bounced</em>: acknowledged messages the sender got an error message for; they are not
- *       expected anywhere, and each is listed as a problem.
+ *       expected anywhere, and each is listed as a problem. Any bounce fails: once the server
+ *       acknowledged a message, it must deliver it.
  *   <li><em>expected</em>: pairs (acknowledged, not bounced message; device that must get it).
  *   <li><em>delivered</em>: expected pairs the device received at least once, live, from offline
  *       storage or from the archive.
@@ -55,8 +57,11 @@ import java.util.TreeMap;
  *   <li><em>extra</em>: messages a device received that it was not required to get (not
  *       acknowledged, or, without carbons, sent to a sibling's full JID); allowed.
  *   <li><em>missing from archive</em>: acknowledged, not bounced, and not in the recipient's
- *       archive when it is read in full at the end (n/a when every archive is empty). Reported; the
- *       loss it leads to fails.
+ *       archive when it is read in full at the end. Counted for every recipient whose archive was
+ *       read, also when it came back empty; fails.
+ *   <li><em>archives not read</em>: accounts (with devices, or recipients of acknowledged messages)
+ *       whose archive could not be read at the end, so that nothing is known of what is missing
+ *       from it; fails.
  * </ul>
  */
 public final class DeliveryChecker {
@@ -107,21 +112,31 @@ public final class DeliveryChecker {
       long extra,
       long unacknowledgedDelivered,
       long missingFromArchive,
+      List<String> archivesNotRead,
       List<DeviceCounts> devices,
       List<String> devicesNotBack,
       List<String> details) {
 
-    /** No loss, no duplicate, nothing out of order, every device back. */
+    /**
+     * No loss, no duplicate, nothing out of order, no acknowledged message bounced, every archive
+     * read and holding every acknowledged message, every device back.
+     */
     public boolean ok() {
-      return lost == 0 && duplicates == 0 && outOfOrder == 0 && devicesNotBack.isEmpty();
+      return lost == 0
+          && duplicates == 0
+          && outOfOrder == 0
+          && bounced == 0
+          && missingFromArchive == 0
+          && archivesNotRead.isEmpty()
+          && devicesNotBack.isEmpty();
     }
 
     /** One line of the main counts. */
     public String summary() {
       return String.format(
-          "sent %d, acknowledged %d, bounced %d, expected deliveries %d, delivered %d, LOST %d,"
+          "sent %d, acknowledged %d, BOUNCED %d, expected deliveries %d, delivered %d, LOST %d,"
               + " DUPLICATES %d (redundant %d), OUT OF ORDER %d, arrival inversions %d,"
-              + " extra %d, unacknowledged but delivered %d, missing from archive %s",
+              + " extra %d, unacknowledged but delivered %d, MISSING FROM ARCHIVE %d%s",
           sent,
           acknowledged,
           bounced,
@@ -134,7 +149,8 @@ public final class DeliveryChecker {
           arrivalInversions,
           extra,
           unacknowledgedDelivered,
-          missingFromArchive < 0 ? "n/a (archive empty)" : Long.toString(missingFromArchive));
+          missingFromArchive,
+          archivesNotRead.isEmpty() ? "" : " (ARCHIVES NOT READ: " + archivesNotRead + ")");
     }
 
     /** The full report: summary, a line per device, and the first problems in detail. */
@@ -204,7 +220,8 @@ public final class DeliveryChecker {
       }
       got.put(d.name(), m);
     }
-    boolean archiveRead = archives.values().stream().anyMatch(a -> !a.idsByMessage().isEmpty());
+    // whose archive must hold what they were sent: every account with a device, or a message
+    Set<String> accounts = new TreeSet<>(byUser.keySet());
 
     long sent = 0;
     long acked = 0;
@@ -242,12 +259,14 @@ public final class DeliveryChecker {
         detail(details, "bounced: " + s + " with " + f.error());
         continue;
       }
+      accounts.add(s.toUser());
       Archive archive = archives.get(s.toUser());
       List<String> archivedAs =
           archive == null
               ? List.of()
               : archive.idsByMessage().getOrDefault(Archive.key(s.sender(), s.seq()), List.of());
-      if (archiveRead && archivedAs.isEmpty()) {
+      // an archive that was not read is listed below, not counted message by message
+      if (archive != null && archivedAs.isEmpty()) {
         missingFromArchive++;
         detail(details, "acknowledged but not in " + s.toUser() + "'s archive: " + s);
       }
@@ -333,6 +352,13 @@ public final class DeliveryChecker {
       counts.add(
           new DeviceCounts(d.name(), c[0], c[1], c[2], live, delayed, carbon, mam, dDup, order));
     }
+    List<String> notRead = new ArrayList<>();
+    for (String user : accounts) {
+      if (!archives.containsKey(user)) {
+        notRead.add(user);
+        detail(details, "ARCHIVE NOT READ of " + user + ": what it misses is unknown");
+      }
+    }
     return new Report(
         sent,
         acked,
@@ -346,7 +372,8 @@ public final class DeliveryChecker {
         inversions,
         extra,
         unackedDelivered,
-        archiveRead ? missingFromArchive : -1,
+        missingFromArchive,
+        notRead,
         counts,
         notBack,
         details);

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Timeout;
  * each other numbered messages, to bare and full JIDs, for a minute while their connections are
  * cut, blackholed and taken offline, apps restart, and the server is killed with SIGKILL and
  * restarted on the same data directory; then everything settles and {@link DeliveryChecker}
- * compares what every device received with what the server acknowledged.
+ * compares what every device received with what the server acknowledged: nothing lost, duplicated
+ * or out of order, no acknowledged message bounced, and every one in its recipient's archive.
  *
  * <p>The random choices follow a fixed seed, printed at the start; {@code -Dlossless.seed=N}
  * repeats a run's choices and {@code -Dlossless.seconds=N} changes the chaos time (default 60).
@@ -49,6 +50,10 @@ class LosslessDeliveryTest {
     assertThat(report.lost()).as(why).isZero();
     assertThat(report.duplicates()).as(why).isZero();
     assertThat(report.outOfOrder()).as(why).isZero();
+    assertThat(report.bounced()).as(why).isZero();
+    assertThat(report.archivesNotRead()).as(why).isEmpty();
+    assertThat(report.missingFromArchive()).as(why).isZero();
+    assertThat(report.ok()).as(why).isTrue();
     if (strictArrival) {
       assertThat(report.arrivalInversions()).as(why).isZero();
     }

@@ -2,15 +2,15 @@ package dev.switchboard.server.store;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Real databases for store contract tests: SQLite in a directory, or a private schema in the
- * PostgreSQL at 127.0.0.1:5432 (database "test", user "postgres"), dropped by {@link #close}.
+ * PostgreSQL at 127.0.0.1:5432 (database "test", user "postgres"), dropped by {@link #close}. Every
+ * test that needs PostgreSQL gets it here, so that {@link PostgresRequirement} alone decides
+ * whether its absence fails or skips the test.
  */
 public final class TestDatabases {
   public static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
@@ -22,7 +22,10 @@ public final class TestDatabases {
     return Database.open("jdbc:sqlite:" + dir.resolve("test.db"), "", "", 4);
   }
 
-  /** A migrated PostgreSQL schema of its own; skips the test if PostgreSQL is not reachable. */
+  /**
+   * A migrated PostgreSQL schema of its own; without a reachable PostgreSQL the test fails in CI
+   * and is skipped elsewhere ({@link PostgresRequirement}).
+   */
   public static final class PostgresSchema implements AutoCloseable {
     private final String schema = "sb_test_" + UUID.randomUUID().toString().replace("-", "");
     private final Database db;
@@ -53,14 +56,8 @@ public final class TestDatabases {
       }
     }
 
-    private static Connection admin() throws SQLException {
-      DriverManager.setLoginTimeout(3);
-      try {
-        return DriverManager.getConnection(PG_URL, PG_USER, "");
-      } catch (SQLException e) {
-        Assumptions.abort("PostgreSQL is not reachable at " + PG_URL + ": " + e.getMessage());
-        throw e;
-      }
+    private static Connection admin() {
+      return PostgresRequirement.connect(PG_URL, PG_USER);
     }
   }
 }

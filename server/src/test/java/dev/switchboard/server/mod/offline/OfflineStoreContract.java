@@ -36,8 +36,12 @@ abstract class OfflineStoreContract {
 
   @AfterEach
   void tearDown() throws Exception {
-    committer.close();
-    db.close();
+    if (committer != null) { // null when open() failed or skipped the test
+      committer.close();
+    }
+    if (db != null) {
+      db.close();
+    }
     cleanUp();
   }
 

@@ -14,6 +14,8 @@ class PostgresOfflineStoreTest extends OfflineStoreContract {
 
   @Override
   void cleanUp() throws Exception {
-    schema.close();
+    if (schema != null) {
+      schema.close();
+    }
   }
 }

@@ -14,6 +14,8 @@ class PostgresRosterStoreTest extends RosterStoreContract {
 
   @Override
   void cleanUp() throws Exception {
-    schema.close();
+    if (schema != null) {
+      schema.close();
+    }
   }
 }

@@ -35,7 +35,9 @@ abstract class RosterStoreContract {
 
   @AfterEach
   void tearDown() throws Exception {
-    db.close();
+    if (db != null) { // null when open() failed or skipped the test
+      db.close();
+    }
     cleanUp();
   }
 
