@@ -1,7 +1,7 @@
 package dev.switchboard.server;
 
-import dev.switchboard.server.config.Version;
 import dev.switchboard.server.config.ServerConfig;
+import dev.switchboard.server.config.Version;
 import dev.switchboard.server.tls.TlsContexts;
 import dev.switchboard.server.tls.TlsCredentials;
 import java.net.InetSocketAddress;
