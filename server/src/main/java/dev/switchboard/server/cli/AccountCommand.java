@@ -121,13 +121,13 @@ public final class AccountCommand {
     void check(ServerConfig cfg) {
       super.check(cfg);
       // stored as given, for a domain the server may serve later
-      if (!account.domainPart().equals(cfg.domain())) {
+      if (!cfg.hostedDomains().contains(account.domainPart())) {
         err()
             .println(
                 "switchboard: warning: "
                     + account.domainPart()
-                    + " is not the configured domain; the server serves only "
-                    + cfg.domain());
+                    + " is not a hosted domain; the server serves only "
+                    + String.join(", ", cfg.hostedDomains()));
       }
     }
 
@@ -166,11 +166,13 @@ public final class AccountCommand {
     }
   }
 
-  @Command(name = "list", description = "List the accounts of the configured domain")
+  @Command(name = "list", description = "List the accounts of every hosted domain")
   static final class ListAccounts extends Base {
     @Override
     void run(ServerConfig cfg, AccountStore store) {
-      store.list(cfg.domain()).forEach(out()::println);
+      for (String domain : cfg.hostedDomains()) {
+        store.list(domain).forEach(out()::println);
+      }
     }
   }
 
@@ -216,7 +218,8 @@ public final class AccountCommand {
     void run(ServerConfig cfg, AccountStore store) {
       int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
       AccountImporter importer =
-          new AccountImporter(store, cfg.domain(), cfg.auth().scramIterations(), batch, n, err());
+          new AccountImporter(
+              store, cfg.hostedDomains(), cfg.auth().scramIterations(), batch, n, err());
       long t0 = System.nanoTime();
       AccountImporter.Result r;
       try (BufferedReader in = open()) {

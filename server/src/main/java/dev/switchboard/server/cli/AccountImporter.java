@@ -32,7 +32,7 @@ final class AccountImporter {
   static final int PROGRESS_EVERY = 100_000;
 
   private final AccountStore store;
-  private final String domain;
+  private final List<String> domains;
   private final int iterations;
   private final int batchSize;
   private final int threads;
@@ -59,13 +59,13 @@ final class AccountImporter {
 
   AccountImporter(
       AccountStore store,
-      String domain,
+      List<String> domains,
       int iterations,
       int batchSize,
       int threads,
       PrintWriter err) {
     this.store = store;
-    this.domain = domain;
+    this.domains = List.copyOf(domains);
     this.iterations = iterations;
     this.batchSize = batchSize;
     this.threads = threads;
@@ -108,12 +108,13 @@ final class AccountImporter {
           rejected++;
           continue;
         }
-        if (!line.jid().domainPart().equals(domain) && warnedDomains.add(line.jid().domainPart())) {
+        if (!domains.contains(line.jid().domainPart())
+            && warnedDomains.add(line.jid().domainPart())) {
           err.println(
               "switchboard: warning: "
                   + line.jid().domainPart()
-                  + " is not the configured domain; the server serves only "
-                  + domain);
+                  + " is not a hosted domain; the server serves only "
+                  + String.join(", ", domains));
         }
         batch.add(line);
         if (batch.size() == batchSize) {

@@ -138,7 +138,8 @@ public final class C2sSession extends AbstractBehavior<ClientInbox> implements S
       case ClientInbox.Confirmed c -> confirmed(c.seq());
       case ClientInbox.KeepForRebind k -> owner.keep(k.key(), k.value());
       case ClientInbox.Terminate t -> failNow(t.condition(), t.text());
-      case ClientInbox.InjectFailure f -> throw new InjectedFailure(f.reason());
+      case ClientInbox.InjectFailure f ->
+          throw new IllegalStateException("injected: " + f.reason());
       case Continue c -> c.work().run();
       case BindAnswered b -> onBindAnswered(b.result());
       case OwnerLost o -> owner.lost();
@@ -464,15 +465,6 @@ public final class C2sSession extends AbstractBehavior<ClientInbox> implements S
     return this;
   }
 
-  /** Deliberately thrown to test supervision. */
-  static final class InjectedFailure extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    InjectedFailure(String reason) {
-      super(reason);
-    }
-  }
-
   // ---- SessionCore ----
 
   @Override
@@ -503,24 +495,7 @@ public final class C2sSession extends AbstractBehavior<ClientInbox> implements S
   @Override
   public void useConnection(ClientConnection c) {
     connection = c;
-    ActorRef<ClientInbox> self = getContext().getSelf();
-    c.attach(
-        new ClientConnection.Listener() {
-          @Override
-          public void input(StreamInput input) {
-            self.tell(new Input(input));
-          }
-
-          @Override
-          public void closed() {
-            self.tell(new ConnectionClosed());
-          }
-
-          @Override
-          public void idle() {
-            self.tell(new IdleTimeout());
-          }
-        });
+    c.attach(new ConnectionEvents(getContext().getSelf()));
   }
 
   @Override

@@ -17,7 +17,7 @@ import java.util.List;
  * overtake or fall behind important ones. A held stanza is written, and counted for XEP-0198, only
  * when flushed; stanzas still held when the session ends are dropped, so a filter holds only what
  * may be lost (presence, which is sent afresh, and transient notifications). Stanzas that carry a
- * delivery receipt (stored messages) are never offered: they always go out at once.
+ * stored key (messages from offline storage) are never offered: they always go out at once.
  *
  * <p>Instances run on the session actor's thread and need no locking.
  */

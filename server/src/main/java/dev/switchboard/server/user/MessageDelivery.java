@@ -290,7 +290,7 @@ final class MessageDelivery {
   /**
    * Stanzas an ending session wrote but its client never acknowledged: messages go to another
    * available resource or to storage (they are archived already; one that came from storage and
-   * still carries its receipt is still stored); IQ requests get service-unavailable (XEP-0198
+   * still carries its stored key is still stored); IQ requests get service-unavailable (XEP-0198
    * section 4); presence is dropped, it will be sent afresh. Messages from the account's own bare
    * JID are copies made for that one session (carbons, archive query results, PEP events): the
    * other sessions had their own, so they are dropped too.

@@ -36,7 +36,10 @@ public interface UserContext {
    */
   void keepForRebind(SessionEntry session, String key, String value);
 
-  /** Writes a stanza to a session; its receipt comes back to the features once acknowledged. */
+  /**
+   * Writes a stored stanza to a session; its stored key comes back ({@link
+   * AccountHooks.StoredAcknowledged}) once the client has acknowledged it.
+   */
   void deliver(SessionEntry to, Delivery delivery);
 
   /** Sends a stanza on through the router (to another account, the server or a remote domain). */

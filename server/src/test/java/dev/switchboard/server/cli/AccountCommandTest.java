@@ -147,7 +147,7 @@ class AccountCommandTest {
     assertThat(out()).isEqualTo("created alice@example.org\n");
     assertThat(err())
         .isEqualTo(
-            "switchboard: warning: example.org is not the configured domain;"
+            "switchboard: warning: example.org is not a hosted domain;"
                 + " the server serves only localhost\n");
     assertThat(account("", "list")).isZero();
     assertThat(out()).isEmpty();

@@ -18,14 +18,23 @@ public final class Smack {
   /** A STARTTLS configuration (TLS required) trusting the server's generated certificate. */
   public static XMPPTCPConnectionConfiguration.Builder config(
       TestServer server, String user, String password) {
+    return config(server, TestServer.DOMAIN, user, password);
+  }
+
+  /**
+   * A STARTTLS configuration for an account of one hosted domain, trusting only that domain's
+   * generated certificate (so the server must pick it by the name the client indicates).
+   */
+  public static XMPPTCPConnectionConfiguration.Builder config(
+      TestServer server, String domain, String user, String password) {
     try {
       return XMPPTCPConnectionConfiguration.builder()
-          .setXmppDomain(TestServer.DOMAIN)
+          .setXmppDomain(domain)
           .setHost("127.0.0.1")
           .setPort(server.port())
           .setUsernameAndPassword(user, password)
           .setSecurityMode(SecurityMode.required)
-          .setCustomX509TrustManager(server.trustManager())
+          .setCustomX509TrustManager(server.trustManager(domain))
           .setCompressionEnabled(false);
     } catch (Exception e) {
       throw new IllegalStateException(e);

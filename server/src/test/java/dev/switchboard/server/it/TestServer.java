@@ -98,7 +98,12 @@ public final class TestServer implements AutoCloseable {
   }
 
   public Jid createAccount(String user, String password) {
-    Jid jid = Jid.bare(user, DOMAIN);
+    return createAccount(user, DOMAIN, password);
+  }
+
+  /** Creates an account of any hosted domain. */
+  public Jid createAccount(String user, String domain, String password) {
+    Jid jid = Jid.bare(user, domain);
     if (!server.accounts().create(jid, Passwords.derive(password, 4096))) {
       throw new IllegalStateException(jid + " exists");
     }
@@ -107,7 +112,12 @@ public final class TestServer implements AutoCloseable {
 
   /** Trusts exactly the certificate the server generated. */
   public X509TrustManager trustManager() {
-    try (InputStream in = Files.newInputStream(dir.resolve("tls").resolve(DOMAIN + ".crt"))) {
+    return trustManager(DOMAIN);
+  }
+
+  /** Trusts exactly the certificate the server generated for one hosted domain. */
+  public X509TrustManager trustManager(String domain) {
+    try (InputStream in = Files.newInputStream(dir.resolve("tls").resolve(domain + ".crt"))) {
       X509Certificate cert =
           (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
       KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());

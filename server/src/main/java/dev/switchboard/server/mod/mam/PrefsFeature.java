@@ -32,7 +32,7 @@ final class PrefsFeature {
     this.blocking = blocking;
   }
 
-  public CompletionStage<Consumer<UserContext>> load(Jid account) {
+  CompletionStage<Consumer<UserContext>> load(Jid account) {
     return blocking.submit(() -> store.prefs(account)).thenApply(p -> ctx -> ctx.put(STATE, p));
   }
 

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 final class OfflineFeature {
   private static final Logger LOG = LoggerFactory.getLogger(OfflineFeature.class);
   private static final String DELAY = "urn:xmpp:delay";
-  private static final String RECEIPT_PREFIX = "offline:";
+  private static final String KEY_PREFIX = "offline:";
 
   /** How many messages are stored, as far as this actor knows. */
   private static final StateKey<int[]> COUNT = StateKey.named("offline-count");
@@ -49,13 +49,13 @@ final class OfflineFeature {
     return LAST_SEQ.updateAndGet(prev -> Math.max(prev + 1, now));
   }
 
-  public CompletionStage<Consumer<UserContext>> load(Jid account) {
+  CompletionStage<Consumer<UserContext>> load(Jid account) {
     return committer
         .read(c -> store.count(c, account))
         .thenApply(n -> ctx -> ctx.put(COUNT, new int[] {n}));
   }
 
-  public boolean undeliverable(UserContext ctx, Element message, DurableWrites durable) {
+  boolean undeliverable(UserContext ctx, Element message, DurableWrites durable) {
     if (!MessageHints.storable(message)) {
       return false;
     }
@@ -80,7 +80,7 @@ final class OfflineFeature {
     return true;
   }
 
-  public CompletionStage<List<Delivery>> pending(UserContext ctx, SessionEntry session) {
+  CompletionStage<List<Delivery>> pending(UserContext ctx, SessionEntry session) {
     if (ctx.get(COUNT)[0] == 0) {
       return CompletableFuture.completedFuture(List.of());
     }
@@ -92,17 +92,17 @@ final class OfflineFeature {
               List<Delivery> out = new ArrayList<>(stored.size());
               for (OfflineStore.Stored s : stored) {
                 Element m = s.message().withTo(session.jid());
-                out.add(new Delivery(m, RECEIPT_PREFIX + s.seq()));
+                out.add(new Delivery(m, KEY_PREFIX + s.seq()));
               }
               return out;
             });
   }
 
-  public void acknowledged(UserContext ctx, List<String> receipts) {
+  void acknowledged(UserContext ctx, List<String> storedKeys) {
     List<Long> seqs = new ArrayList<>();
-    for (String r : receipts) {
-      if (r.startsWith(RECEIPT_PREFIX)) {
-        seqs.add(Long.parseLong(r.substring(RECEIPT_PREFIX.length())));
+    for (String r : storedKeys) {
+      if (r.startsWith(KEY_PREFIX)) {
+        seqs.add(Long.parseLong(r.substring(KEY_PREFIX.length())));
       }
     }
     if (seqs.isEmpty()) {

@@ -27,7 +27,7 @@ final class PresenceFeature {
         ctx -> ctx.put(DIRECTED, new HashMap<>()));
   }
 
-  public boolean outgoing(UserContext ctx, SessionEntry from, Element p) {
+  boolean outgoing(UserContext ctx, SessionEntry from, Element p) {
     if (!p.name().equals("presence") || RosterFeature.isSubscription(p)) {
       return false;
     }
@@ -103,7 +103,7 @@ final class PresenceFeature {
     broadcastUnavailable(ctx, from, p.withAttr("to", null));
   }
 
-  public void sessionEnded(UserContext ctx, SessionEntry ended, Element finalPresence) {
+  void sessionEnded(UserContext ctx, SessionEntry ended, Element finalPresence) {
     Element p =
         finalPresence != null
             ? finalPresence.withAttr("to", null)
@@ -140,7 +140,7 @@ final class PresenceFeature {
     }
   }
 
-  public boolean incoming(UserContext ctx, Element p) {
+  boolean incoming(UserContext ctx, Element p) {
     if (!p.name().equals("presence") || RosterFeature.isSubscription(p)) {
       return false;
     }

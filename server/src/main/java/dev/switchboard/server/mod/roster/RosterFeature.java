@@ -44,7 +44,7 @@ final class RosterFeature {
     return ctx.get(STATE);
   }
 
-  public CompletionStage<Consumer<UserContext>> load(Jid account) {
+  CompletionStage<Consumer<UserContext>> load(Jid account) {
     return blocking.submit(() -> store.load(account)).thenApply(r -> ctx -> ctx.put(STATE, r));
   }
 
@@ -159,7 +159,7 @@ final class RosterFeature {
   }
 
   /** RFC 6121 2.5.2 for a deleted account: every contact's subscription ends, both ways. */
-  public void accountDeleted(UserContext ctx) {
+  void accountDeleted(UserContext ctx) {
     Roster r = roster(ctx);
     for (RosterItem item : r.items()) {
       if (item.to() || item.pendingOut()) {
@@ -191,7 +191,7 @@ final class RosterFeature {
   }
 
   /** A subscription request or answer from the user to a contact (RFC 6121 3.1.2 etc.). */
-  public boolean outgoing(UserContext ctx, SessionEntry from, Element p) {
+  boolean outgoing(UserContext ctx, SessionEntry from, Element p) {
     if (!p.name().equals("presence") || !isSubscription(p) || p.attr("to") == null) {
       return false;
     }
@@ -259,7 +259,7 @@ final class RosterFeature {
   }
 
   /** A subscription stanza from a contact to this account (RFC 6121 3.1.3 etc.). */
-  public boolean incoming(UserContext ctx, Element p) {
+  boolean incoming(UserContext ctx, Element p) {
     if (!p.name().equals("presence") || !isSubscription(p)) {
       return false;
     }
