@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       StartCommand.class,
       AccountCommand.class,
       ClusterCommand.class,
+      ConfigCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -109,10 +109,30 @@ public final class ModuleRegistry {
     }
   }
 
-  private void startHost(
+  /**
+   * Checks what {@link #start} would check, without starting anything: module names, options and
+   * dependencies for every domain in {@code domains}. Throws {@link ConfigError} naming the key.
+   */
+  public static void validate(
+      List<Supplier<Module>> catalog, Config settings, List<String> domains) {
+    Config global = section(settings, "modules");
+    Set<String> known = new TreeSet<>();
+    for (Supplier<Module> s : catalog) {
+      known.add(s.get().name());
+    }
+    checkModuleNames(global, known, "switchboard.modules");
+    for (String domain : domains) {
+      Config host = hostModules(settings, domain);
+      checkModuleNames(host, known, hostPath(domain));
+      plan(domain, catalog, global, host);
+    }
+  }
+
+  /** A module to start for one domain, with its options read and validated. */
+  private record Planned(Module module, ModuleOptions options) {}
+
+  private static List<Planned> plan(
       String domain, List<Supplier<Module>> catalog, Config global, Config host) {
-    HostModules tables = new HostModules(domain, hosted.serverIqs(domain), components);
-    hosts.put(domain, tables);
     List<Module> enabled = new ArrayList<>();
     Map<String, Config> options = new HashMap<>();
     for (Supplier<Module> s : catalog) {
@@ -124,9 +144,20 @@ public final class ModuleRegistry {
         options.put(m.name(), merged);
       }
     }
+    List<Planned> out = new ArrayList<>();
     for (Module m : order(enabled)) {
-      String path = "switchboard.modules." + m.name();
-      ModuleOptions values = read(m, options.get(m.name()), path);
+      out.add(new Planned(m, read(m, options.get(m.name()), "switchboard.modules." + m.name())));
+    }
+    return out;
+  }
+
+  private void startHost(
+      String domain, List<Supplier<Module>> catalog, Config global, Config host) {
+    HostModules tables = new HostModules(domain, hosted.serverIqs(domain), components);
+    hosts.put(domain, tables);
+    for (Planned p : plan(domain, catalog, global, host)) {
+      Module m = p.module();
+      ModuleOptions values = p.options();
       ModuleActors actors = new ModuleActors(services.system(), m.name(), domain);
       ModuleContext ctx = new ModuleContext(domain, services, values, tables, actors);
       Registrations r;

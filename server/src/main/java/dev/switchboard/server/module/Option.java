@@ -77,7 +77,7 @@ public final class Option<T> {
       String key, String defaultValue, List<String> values, String doc) {
     return new Option<>(
         key,
-        "one of " + String.join(", ", values),
+        "string",
         defaultValue,
         doc,
         Config::getString,
