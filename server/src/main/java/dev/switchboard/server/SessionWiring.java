@@ -24,12 +24,12 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
@@ -60,23 +60,7 @@ final class SessionWiring {
             config.auth().mechanisms(), cpu, config.auth().scramIterations(), plainCache)) {
       mechanisms.put(m.name(), m);
     }
-    Map<String, StreamPolicy> policies = new LinkedHashMap<>();
-    for (String domain : config.hostedDomains()) {
-      policies.put(domain, policy(config, domain, modules.host(domain)));
-    }
-    String fallback = config.domain();
-    StreamPolicy.Hosts hosts =
-        new StreamPolicy.Hosts() {
-          @Override
-          public StreamPolicy find(String domain) {
-            return domain == null ? null : policies.get(domain);
-          }
-
-          @Override
-          public String fallbackDomain() {
-            return fallback;
-          }
-        };
+    StreamPolicy.Hosts hosts = new Policies(config, modules);
     Supplier<String> ids = randomIds();
     SessionServices.PreAuthIqs preAuth =
         (domain, iq, secured) -> {
@@ -101,6 +85,48 @@ final class SessionWiring {
         redirect,
         domain -> modules.host(domain).sessionFilters(),
         nodeId);
+  }
+
+  /**
+   * Each hosted domain's stream policy, built from its modules' registrations and rebuilt when they
+   * change (a module started or stopped while the server runs).
+   */
+  private static final class Policies implements StreamPolicy.Hosts {
+    private record Built(long changes, StreamPolicy policy) {}
+
+    private final ServerConfig config;
+    private final ModuleRegistry modules;
+    private final Set<String> hosted;
+    private final Map<String, Built> built = new ConcurrentHashMap<>();
+
+    Policies(ServerConfig config, ModuleRegistry modules) {
+      this.config = config;
+      this.modules = modules;
+      this.hosted = Set.copyOf(config.hostedDomains());
+      for (String domain : hosted) {
+        find(domain);
+      }
+    }
+
+    @Override
+    public StreamPolicy find(String domain) {
+      if (domain == null || !hosted.contains(domain)) {
+        return null;
+      }
+      HostModules host = modules.host(domain);
+      long now = host.changes();
+      Built b = built.get(domain);
+      if (b == null || b.changes() != now) {
+        b = new Built(now, policy(config, domain, host));
+        built.put(domain, b);
+      }
+      return b.policy();
+    }
+
+    @Override
+    public String fallbackDomain() {
+      return config.domain();
+    }
   }
 
   private static StreamPolicy policy(ServerConfig config, String domain, HostModules host) {

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -41,6 +42,7 @@ public final class HostModules implements Disco {
   private final List<Element> postAuthFeatures = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, Supplier<SessionFilter>> sessionFilters = new ConcurrentHashMap<>();
   private final AccountExtensions accountExtensions;
+  private final AtomicLong changes = new AtomicLong();
 
   HostModules(String domain, ServerIqs serverIqs, ComponentRegistry components) {
     this.domain = domain;
@@ -53,9 +55,19 @@ public final class HostModules implements Disco {
     return domain;
   }
 
+  /**
+   * How many times the tables changed (a module started or stopped): what is derived from them,
+   * such as a domain's stream features, is rebuilt when this moves.
+   */
+  public long changes() {
+    return changes.get();
+  }
+
   /** Adds a module's registrations; returns what removes them again. */
   List<Runnable> add(String module, Registrations r) {
+    changes.incrementAndGet();
     List<Runnable> undo = new ArrayList<>();
+    undo.add(changes::incrementAndGet);
     r.serverIqs().forEach((ns, h) -> undo.add(serverIqs.register(ns, h)));
     r.accountIqs()
         .forEach(
