@@ -1,5 +1,8 @@
 package dev.switchboard.bench.jmh;
 
+import dev.switchboard.server.routing.ClusterDirectory;
+import dev.switchboard.server.routing.ComponentRegistry;
+import dev.switchboard.server.routing.HostedDomains;
 import dev.switchboard.server.routing.Router;
 import dev.switchboard.server.user.LocalOwners;
 import dev.switchboard.server.user.Owners;
@@ -7,6 +10,7 @@ import dev.switchboard.server.user.UserActor;
 import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.Jid;
 import dev.switchboard.xmpp.XmlReader;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.RecipientRef;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -43,8 +47,13 @@ public class RoutingBench {
   public void setUp(Blackhole bh) {
     sink = bh;
     RecipientRef<UserActor.Command> owner = sink::consume;
-    // ServerIqs is only used for stanzas to the server itself, which this does not route
-    router = new Router("localhost", new Owners(new LocalOwners(), jid -> owner), null);
+    ClusterDirectory directory = new ClusterDirectory();
+    router =
+        new Router(
+            new HostedDomains(List.of("localhost")),
+            new ComponentRegistry(directory),
+            new Owners(new LocalOwners(), jid -> owner),
+            directory);
     stanza = XmlReader.parseElement(Stanzas.MESSAGE);
     from = Jid.parse("romeo@localhost/orchard");
   }

@@ -28,10 +28,8 @@ public final class ArrivalOrder<T> {
    * predecessor only while its sender has not had the predecessor's confirmation, which leaves here
    * when the predecessor is handled; the two normally travel the same path, so the successor comes
    * right behind. One that comes later than this waits for its sender's resend (which names no
-   * predecessor once that is confirmed) or {@link #MAX_WAIT}. Remembering senders for minutes
-   * (1,024 per account) made a chat benchmark with random peers keep two million map entries that
-   * G1 copied from survivor space to survivor space: young pauses of 40-90 ms, and the highest rate
-   * with p99 under 50 ms went from about 11,300 to 22,700 msg/s with this window.
+   * predecessor once that is confirmed) or {@link #MAX_WAIT}. Kept short because every remembered
+   * sender is something the garbage collector copies (docs/benchmarks.md, "ArrivalOrder").
    */
   static final Duration REMEMBER = Duration.ofSeconds(2);
 
@@ -45,10 +43,9 @@ public final class ArrivalOrder<T> {
 
   /*
    * Per sending session, its highest handled stream sequence and when: an open-addressed table in
-   * three parallel arrays, updated in place. A map entry per sender lived for REMEMBER, long enough
-   * to survive a young GC and be copied by it; at 20,000 msg/s with random peers those entries
-   * were most of G1's survivors (4.1 MB of age-1 objects per young GC, 1.2 MB without them). An
-   * entry past REMEMBER keeps its slot until the table is rebuilt, which happens when it fills up.
+   * three parallel arrays, updated in place, rather than a map entry per sender, which lived long
+   * enough to be copied by young collections (docs/benchmarks.md). An entry past REMEMBER keeps its
+   * slot until the table is rebuilt, which happens when it fills up.
    */
   private ActorRef<?>[] senders;
   private long[] seqs;
