@@ -2,6 +2,7 @@ package dev.switchboard.server.module;
 
 import dev.switchboard.server.hook.HookHandler;
 import dev.switchboard.server.hook.HookKey;
+import dev.switchboard.server.hook.HookResult;
 import dev.switchboard.server.iq.IqHandler;
 import dev.switchboard.server.routing.ComponentHandler;
 import dev.switchboard.server.session.SessionFilter;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -104,6 +106,20 @@ public record Registrations(
     public Builder item(String jid, String name) {
       items.add(new Disco.Item(jid, name));
       return this;
+    }
+
+    /**
+     * Runs {@code action} for {@code key}'s events, at {@code priority}, and lets later handlers
+     * run: for handlers that only observe an event or add to it.
+     */
+    public <E> Builder on(HookKey<E> key, int priority, Consumer<E> action) {
+      return hook(
+          key,
+          priority,
+          e -> {
+            action.accept(e);
+            return HookResult.proceed();
+          });
     }
 
     /** Runs {@code h} for {@code key}'s events, at {@code priority} (low first). */

@@ -1,6 +1,5 @@
 package dev.switchboard.server.mod.carbons;
 
-import dev.switchboard.server.hook.HookResult;
 import dev.switchboard.server.module.Implements;
 import dev.switchboard.server.module.Module;
 import dev.switchboard.server.module.ModuleContext;
@@ -46,34 +45,10 @@ public final class CarbonsModule implements Module {
         .accountIq(Carbons.NS, carbons::handleIq)
         // clients look for it on their server (XEP-0280 section 4)
         .serverFeature(Carbons.NS)
-        .hook(
-            AccountHooks.SENDING,
-            at,
-            e -> {
-              carbons.sending(e.ctx(), e.from(), e.message());
-              return HookResult.proceed();
-            })
-        .hook(
-            AccountHooks.DELIVERED,
-            at,
-            e -> {
-              carbons.delivered(e.ctx(), e.message(), e.to());
-              return HookResult.proceed();
-            })
-        .hook(
-            AccountHooks.SESSION_ENDED,
-            at,
-            e -> {
-              carbons.sessionEnded(e.ctx(), e.session());
-              return HookResult.proceed();
-            })
-        .hook(
-            AccountHooks.SESSION_REBOUND,
-            at,
-            e -> {
-              carbons.rebound(e.ctx(), e.session(), e.kept());
-              return HookResult.proceed();
-            })
+        .on(AccountHooks.SENDING, at, e -> carbons.sending(e.ctx(), e.from(), e.message()))
+        .on(AccountHooks.DELIVERED, at, e -> carbons.delivered(e.ctx(), e.message(), e.to()))
+        .on(AccountHooks.SESSION_ENDED, at, e -> carbons.sessionEnded(e.ctx(), e.session()))
+        .on(AccountHooks.SESSION_REBOUND, at, e -> carbons.rebound(e.ctx(), e.session(), e.kept()))
         .build();
   }
 }

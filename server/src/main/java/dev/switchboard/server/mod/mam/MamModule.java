@@ -72,20 +72,8 @@ public final class MamModule implements Module {
         .accountIq(NS, (u, iq) -> handle(u, iq, queries, prefs))
         .accountFeature(NS_EXTENDED)
         .accountFeature(MessageArchiver.SID)
-        .hook(
-            AccountHooks.LOADING,
-            at,
-            e -> {
-              e.load(prefs.load(e.account()));
-              return HookResult.proceed();
-            })
-        .hook(
-            AccountHooks.SENDING,
-            at,
-            e -> {
-              archiver.sending(e.ctx(), e.message(), e.writes());
-              return HookResult.proceed();
-            })
+        .on(AccountHooks.LOADING, at, e -> e.load(prefs.load(e.account())))
+        .on(AccountHooks.SENDING, at, e -> archiver.sending(e.ctx(), e.message(), e.writes()))
         .hook(
             AccountHooks.RECEIVING,
             at,

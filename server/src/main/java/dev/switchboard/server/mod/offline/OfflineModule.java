@@ -43,31 +43,16 @@ public final class OfflineModule implements Module {
     int at = AccountHooks.OFFLINE;
     return Registrations.builder()
         .serverFeature("msgoffline")
-        .hook(
-            AccountHooks.LOADING,
-            at,
-            e -> {
-              e.load(offline.load(e.account()));
-              return HookResult.proceed();
-            })
+        .on(AccountHooks.LOADING, at, e -> e.load(offline.load(e.account())))
         .hook(
             AccountHooks.UNDELIVERABLE,
             at,
             e -> HookResult.stopIf(offline.undeliverable(e.ctx(), e.message(), e.writes())))
-        .hook(
-            AccountHooks.SESSION_AVAILABLE,
-            at,
-            e -> {
-              e.add(offline.pending(e.ctx(), e.session()));
-              return HookResult.proceed();
-            })
-        .hook(
+        .on(AccountHooks.SESSION_AVAILABLE, at, e -> e.add(offline.pending(e.ctx(), e.session())))
+        .on(
             AccountHooks.STORED_ACKNOWLEDGED,
             at,
-            e -> {
-              offline.acknowledged(e.ctx(), e.storedKeys());
-              return HookResult.proceed();
-            })
+            e -> offline.acknowledged(e.ctx(), e.storedKeys()))
         .build();
   }
 }

@@ -58,13 +58,12 @@ public final class RosterModule implements Module {
         .accountIq(NS, roster::handleIq)
         .postAuthFeature(Element.of("ver", VER_FEATURE))
         .postAuthFeature(Element.of("sub", PREAPPROVAL_FEATURE))
-        .hook(
+        .on(
             AccountHooks.LOADING,
             r,
             e -> {
               e.load(roster.load(e.account()));
               e.load(presence.load());
-              return HookResult.proceed();
             })
         .hook(
             AccountHooks.STANZA_OUT,
@@ -72,13 +71,7 @@ public final class RosterModule implements Module {
             e -> HookResult.stopIf(roster.outgoing(e.ctx(), e.from(), e.stanza())))
         .hook(
             AccountHooks.STANZA_IN, r, e -> HookResult.stopIf(roster.incoming(e.ctx(), e.stanza())))
-        .hook(
-            AccountHooks.ACCOUNT_DELETED,
-            r,
-            e -> {
-              roster.accountDeleted(e.ctx());
-              return HookResult.proceed();
-            })
+        .on(AccountHooks.ACCOUNT_DELETED, r, e -> roster.accountDeleted(e.ctx()))
         .hook(
             AccountHooks.STANZA_OUT,
             p,
@@ -87,13 +80,10 @@ public final class RosterModule implements Module {
             AccountHooks.STANZA_IN,
             p,
             e -> HookResult.stopIf(presence.incoming(e.ctx(), e.stanza())))
-        .hook(
+        .on(
             AccountHooks.SESSION_ENDED,
             p,
-            e -> {
-              presence.sessionEnded(e.ctx(), e.session(), e.finalPresence());
-              return HookResult.proceed();
-            })
+            e -> presence.sessionEnded(e.ctx(), e.session(), e.finalPresence()))
         .build();
   }
 }
