@@ -12,10 +12,10 @@ import java.util.function.Consumer;
 
 /**
  * The hooks of an account's owner actor: where modules take part in routing, presence and delivery
- * decisions for one account. Handlers run on the owner's thread (no locking), in ascending
- * priority, and must not block: I/O goes through {@link UserContext#await}, or is added as a stage
- * to {@link Loading} and {@link SessionAvailable}, or as a durable write to the events that carry
- * {@link DurableWrites}.
+ * decisions for one account. Handlers run on the owner's thread (no locking; {@link Loading} is the
+ * exception), in ascending priority, and must not block: I/O goes through {@link
+ * UserContext#await}, or is added as a stage to {@link Loading} and {@link SessionAvailable}, or as
+ * a durable write to the events that carry {@link DurableWrites}.
  *
  * <p>The modules' priorities, in the order they run:
  *
@@ -44,9 +44,10 @@ public final class AccountHooks {
   private AccountHooks() {}
 
   /**
-   * The owner actor starts: each module may add a stage that loads its per-account state off the
-   * actor's thread; what the stage yields runs on the actor's thread once all have loaded. Other
-   * work waits until then.
+   * The owner actor starts: each module may add a stage that loads its per-account state; what the
+   * stage yields runs on the actor's thread once all have loaded, and other work waits until then.
+   * The only hook not run on the actor's thread (it runs where the account's existence was read),
+   * so its handlers only start I/O and touch no account state.
    */
   public record Loading(Jid account, List<CompletionStage<Consumer<UserContext>>> stages) {
     public void load(CompletionStage<Consumer<UserContext>> stage) {
