@@ -91,6 +91,11 @@ public final class Router {
   /** Routes a stanza; {@code confirmation}, if any, is confirmed once the stanza is handled. */
   public void route(Element stanza, Confirmation confirmation) {
     Jid to = stanza.toJid();
+    if (to != null && to.hasLocal() && hosted.hosts(to.domainPart())) {
+      // the common case, decided without a Destination (one object less per message)
+      accounts.toAccount(to, stanza, confirmation);
+      return;
+    }
     switch (destination(to)) {
       case Destination.Account a -> {
         accounts.toAccount(a.address(), stanza, confirmation);

@@ -83,6 +83,11 @@ final class Account implements UserContext {
     return Optional.ofNullable(sessions.get(resource));
   }
 
+  /** The session bound to {@code resource}, or null (the message path's lookup, no Optional). */
+  SessionEntry sessionOrNull(String resource) {
+    return sessions.get(resource);
+  }
+
   @Override
   public void update(SessionEntry entry) {
     SessionEntry old = sessions.get(entry.resource());

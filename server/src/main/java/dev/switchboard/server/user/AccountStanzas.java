@@ -51,7 +51,7 @@ final class AccountStanzas {
 
   void fromSession(UserActor.FromSession fs) {
     Element stanza = fs.stanza();
-    SessionEntry from = account.session(fs.resource()).orElse(null);
+    SessionEntry from = account.sessionOrNull(fs.resource());
     if (isMessage(stanza)) {
       // a message of a session that ended, or has not registered with this owner yet, still goes
       // out: its sender was authenticated when it was read

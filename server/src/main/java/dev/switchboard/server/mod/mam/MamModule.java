@@ -9,6 +9,7 @@ import dev.switchboard.server.module.Option;
 import dev.switchboard.server.module.Registrations;
 import dev.switchboard.server.user.AccountHooks;
 import dev.switchboard.server.user.UserContext;
+import dev.switchboard.xmpp.Element;
 import dev.switchboard.xmpp.StanzaErrorCondition;
 import java.util.List;
 import java.util.Set;
@@ -77,9 +78,10 @@ public final class MamModule implements Module {
         .hook(
             AccountHooks.RECEIVING,
             at,
-            e ->
-                HookResult.replace(
-                    e.withMessage(archiver.receiving(e.ctx(), e.message(), e.writes()))))
+            e -> {
+              Element m = archiver.receiving(e.ctx(), e.message(), e.writes());
+              return m == e.message() ? HookResult.proceed() : HookResult.replace(e.withMessage(m));
+            })
         .build();
   }
 
