@@ -86,6 +86,7 @@ public final class Server implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Server.class);
 
   private final ServerConfig config;
+  private final List<Supplier<Module>> catalog;
   private final List<AutoCloseable> resources = new ArrayList<>();
   private ActorSystem<Void> system;
   private ActorRef<C2sSessions.Command> sessions;
@@ -102,13 +103,22 @@ public final class Server implements AutoCloseable {
   private volatile boolean closed;
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
-  private Server(ServerConfig config) {
+  private Server(ServerConfig config, List<Supplier<Module>> catalog) {
     this.config = config;
+    this.catalog = List.copyOf(catalog);
   }
 
   /** Starts a node; on failure everything started so far is closed again. */
   public static Server start(ServerConfig config) {
-    Server s = new Server(config);
+    return start(config, defaultModules());
+  }
+
+  /**
+   * Starts a node with these feature modules instead of {@link #defaultModules} (an embedding
+   * application's own, or tests'); each still obeys its {@code enabled} setting.
+   */
+  public static Server start(ServerConfig config, List<Supplier<Module>> catalog) {
+    Server s = new Server(config, catalog);
     try {
       s.run();
       return s;
@@ -180,7 +190,7 @@ public final class Server implements AutoCloseable {
             new ModuleServices(config, db, blocking, committer, accounts, router, owners, system),
             hosted,
             components);
-    modules.start(defaultModules(), config.raw().getConfig("switchboard"));
+    modules.start(catalog, config.raw().getConfig("switchboard"));
     resources.add(modules::stop);
 
     SessionRegistry registry = new SessionRegistry(committer);

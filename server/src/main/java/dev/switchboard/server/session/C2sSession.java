@@ -51,14 +51,11 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *
  * <p>Its parts: {@link SaslNegotiation} (authentication), {@link OwnerLink} (binding and the
  * account's owner), {@link StreamManagementHandler} (XEP-0198), {@link Keepalive}, the session's
- * side of delivery confirmation ({@link Unconfirmed}), and the modules' {@link SessionFilter}s,
- * which may hold stanzas back on their way out (Client State Indication). Nonzas in another
- * namespace end the stream with {@code unsupported-stanza-type}.
+ * side of delivery confirmation ({@link Unconfirmed}), and {@link Outbound} (the way out: the
+ * modules' {@link SessionFilter}s, which may hold stanzas back, and back-pressure). Nonzas in
+ * another namespace end the stream with {@code unsupported-stanza-type}.
  */
 public final class C2sSession extends AbstractBehavior<ClientInbox> implements SessionCore {
-  /** Pending outbound bytes beyond which a client that does not read is cut off. */
-  private static final long MAX_PENDING_OUTPUT = 4L << 20;
-
   private final SessionServices services;
   private final StreamMachine machine;
   private final TimerScheduler<ClientInbox> timers;
@@ -67,7 +64,7 @@ public final class C2sSession extends AbstractBehavior<ClientInbox> implements S
   private final StreamManagementHandler sm;
   private final Unconfirmed unconfirmed;
   private final Keepalive keepalive = new Keepalive();
-  private SessionFilters filters;
+  private final Outbound outbound;
   private ClientConnection connection;
   private StreamState state;
   private boolean closing;
@@ -104,6 +101,7 @@ public final class C2sSession extends AbstractBehavior<ClientInbox> implements S
     this.owner =
         new OwnerLink(this, ctx.messageAdapter(UserActor.BindResult.class, BindAnswered::new));
     this.sm = new StreamManagementHandler(this);
+    this.outbound = new Outbound(this, sm);
     this.unconfirmed = new Unconfirmed(ctx.getSelf());
     useConnection(connection);
   }
@@ -320,18 +318,11 @@ public final class C2sSession extends AbstractBehavior<ClientInbox> implements S
       failNow(StreamErrorCondition.NOT_AUTHORIZED, "bind a resource first");
       return;
     }
-    switch (filters().nonza(e)) {
+    switch (outbound.filters().nonza(e)) {
       case UNKNOWN -> failNow(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, e.name());
-      case RELEASE -> releaseHeld();
+      case RELEASE -> outbound.releaseHeld();
       case TAKEN -> {}
     }
-  }
-
-  private SessionFilters filters() {
-    if (filters == null) {
-      filters = new SessionFilters(services.filters().apply(state.domain()));
-    }
-    return filters;
   }
 
   private void onBindAnswered(UserActor.BindResult result) {
@@ -379,56 +370,16 @@ public final class C2sSession extends AbstractBehavior<ClientInbox> implements S
       return;
     }
     services.metrics().stanzaOut(d.stanza().name());
-    write(d.stanza(), d.storedKey());
-  }
-
-  /**
-   * Writes a stanza, unless a session filter holds it back; then first whatever the filters held.
-   * Every stanza after binding goes through here. Stanzas from storage are never held.
-   */
-  private void write(Element stanza, String storedKey) {
-    if (filters != null && !filters.isEmpty()) {
-      if (storedKey == null && filters.holds(stanza)) {
-        return;
-      }
-      releaseHeld();
-    }
-    transmit(stanza, storedKey);
-  }
-
-  /** Writes what the session filters held, in order. */
-  private void releaseHeld() {
-    for (Element held : filters().release()) {
-      if (closing) {
-        return;
-      }
-      transmit(held, null);
-    }
+    outbound.write(d.stanza(), d.storedKey());
   }
 
   /** Writes an element the session itself produced (negotiation, replies, pings). */
   private void send(Element e) {
     if (state.phase() == Phase.ESTABLISHED && Namespaces.CLIENT.equals(e.namespace())) {
-      write(e, null); // a stanza: filtered and counted for XEP-0198 like any other
+      outbound.write(e, null); // a stanza: filtered and counted for XEP-0198 like any other
     } else if (!sm.detached()) {
       connection.send(e);
     }
-  }
-
-  /**
-   * Writes a stanza to the client now: the one place that does once the stream is established, so
-   * that XEP-0198 counts exactly what the client counts (a held stanza counts once written).
-   */
-  private void transmit(Element stanza, String storedKey) {
-    if (closing || !sm.beforeWrite(stanza, storedKey)) {
-      return;
-    }
-    if (connection.pendingOutputBytes() > MAX_PENDING_OUTPUT) {
-      failNow(StreamErrorCondition.POLICY_VIOLATION, "the client is not reading");
-      return;
-    }
-    connection.send(stanza);
-    sm.afterWrite();
   }
 
   // ---- ending ----
