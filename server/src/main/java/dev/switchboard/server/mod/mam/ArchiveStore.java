@@ -28,12 +28,12 @@ public interface ArchiveStore {
   ArchivePage query(Jid owner, ArchiveQuery q);
 
   /**
-   * Whether the owner's archive already holds this message: one exchanged with {@code with} (bare)
-   * in that direction, carrying this XEP-0359 origin-id. A resend (by a client whose
-   * acknowledgement was lost, or by the server after a node failed) is recognised by it.
+   * Adds one message like {@link #append} unless the owner's archive already holds it: one
+   * exchanged with the same party in the same direction under the same resend key ({@link
+   * ArchivedMessage#originId}). A resend (by a client whose acknowledgement was lost, or by a
+   * session after a node failed) is recognised so. Returns whether the message was added.
    */
-  boolean contains(Connection c, Jid owner, Jid with, boolean outgoing, String originId)
-      throws SQLException;
+  boolean appendIfNew(Connection c, ArchivedMessage m) throws SQLException;
 
   ArchivePrefs prefs(Jid owner);
 

@@ -36,9 +36,8 @@ public final class JdbcArchiveStore implements ArchiveStore {
           + COLUMNS
           + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-  private static final String CONTAINS =
-      "SELECT 1 FROM mam_messages WHERE domain = ? AND username = ? AND origin_id = ?"
-          + " AND with_bare = ? AND outgoing = ?";
+  // a resend meets the unique index on the resend key (V22) and is left out, without a read first
+  private static final String INSERT_IF_NEW = INSERT + " ON CONFLICT DO NOTHING";
 
   private final Database db;
   private final int maxPageSize;
@@ -71,6 +70,28 @@ public final class JdbcArchiveStore implements ArchiveStore {
   }
 
   @Override
+  public boolean appendIfNew(Connection c, ArchivedMessage m) throws SQLException {
+    PreparedStatement ps = TxStatements.prepare(c, INSERT_IF_NEW);
+    try {
+      bindRow(ps, m);
+      return ps.executeUpdate() == 1;
+    } finally {
+      TxStatements.release(INSERT_IF_NEW, ps);
+    }
+  }
+
+  private static void bindRow(PreparedStatement ps, ArchivedMessage m) throws SQLException {
+    bind(ps, m.owner());
+    ps.setString(3, m.id());
+    ps.setString(4, m.with().toBare().toString());
+    ps.setString(5, withResource(m));
+    ps.setInt(6, m.outgoing() ? 1 : 0);
+    ps.setLong(7, micros(m.timestamp(), false));
+    ps.setString(8, m.originId());
+    ps.setString(9, m.message().toXml());
+  }
+
+  @Override
   public void appendAll(Connection c, Collection<ArchivedMessage> ms) throws SQLException {
     if (ms.isEmpty()) {
       return;
@@ -78,14 +99,7 @@ public final class JdbcArchiveStore implements ArchiveStore {
     PreparedStatement ps = TxStatements.prepare(c, INSERT);
     try {
       for (ArchivedMessage m : ms) {
-        bind(ps, m.owner());
-        ps.setString(3, m.id());
-        ps.setString(4, m.with().toBare().toString());
-        ps.setString(5, withResource(m));
-        ps.setInt(6, m.outgoing() ? 1 : 0);
-        ps.setLong(7, micros(m.timestamp(), false));
-        ps.setString(8, m.originId());
-        ps.setString(9, m.message().toXml());
+        bindRow(ps, m);
         if (ms.size() == 1) {
           ps.executeUpdate();
         } else {
@@ -116,24 +130,6 @@ public final class JdbcArchiveStore implements ArchiveStore {
   }
 
   // ---- querying ----
-
-  @Override
-  public boolean contains(Connection c, Jid owner, Jid with, boolean outgoing, String originId)
-      throws SQLException {
-    PreparedStatement ps = TxStatements.prepare(c, CONTAINS);
-    try {
-      ps.setString(1, owner.domainPart());
-      ps.setString(2, owner.local());
-      ps.setString(3, originId);
-      ps.setString(4, with.toBare().toString());
-      ps.setInt(5, outgoing ? 1 : 0);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
-      }
-    } finally {
-      TxStatements.release(CONTAINS, ps);
-    }
-  }
 
   @Override
   public ArchivePage query(Jid owner, ArchiveQuery q) {

@@ -54,12 +54,7 @@ final class MessageArchiver {
     String originId = durable.resendKey();
     ArchivedMessage row =
         new ArchivedMessage(ids.next(), owner, with, true, Instant.now(), originId, message);
-    durable.add(
-        c -> {
-          if (originId == null || !store.contains(c, owner, with, true, originId)) {
-            store.append(c, row);
-          }
-        });
+    durable.add(c -> store.appendIfNew(c, row));
   }
 
   /** The recipient's copy, written before delivery; returns the message with its stanza-id. */
@@ -79,11 +74,9 @@ final class MessageArchiver {
         new ArchivedMessage(id, owner, with, false, Instant.now(), originId, clean);
     durable.add(
         c -> {
-          if (originId != null && store.contains(c, owner, with, false, originId)) {
-            durable.duplicate(); // already here: acknowledged, not delivered twice
-            return;
+          if (!store.appendIfNew(c, row)) {
+            durable.duplicate(); // already here: confirmed, not delivered twice
           }
-          store.append(c, row);
         });
     return clean.withChild(
         Element.builder("stanza-id", SID).attr("id", id).attr("by", owner.toString()).build());

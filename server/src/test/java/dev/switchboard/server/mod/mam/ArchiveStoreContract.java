@@ -142,6 +142,33 @@ abstract class ArchiveStoreContract {
   }
 
   @Test
+  void aResendIsRefusedByItsKeyWithoutAReadFirst() {
+    Element msg = chat(BOB, ALICE, "once");
+    ArchivedMessage first = new ArchivedMessage(id(1), ALICE, BOB, false, T0, "key-1", msg);
+    ArchivedMessage again =
+        new ArchivedMessage(id(2), ALICE, BOB, false, T0.plusSeconds(1), "key-1", msg);
+    ArchivedMessage otherDirection =
+        new ArchivedMessage(id(3), ALICE, BOB, true, T0.plusSeconds(2), "key-1", msg);
+    ArchivedMessage otherParty =
+        new ArchivedMessage(id(4), ALICE, CAROL, false, T0.plusSeconds(3), "key-1", msg);
+    ArchivedMessage noKey =
+        new ArchivedMessage(id(5), ALICE, BOB, false, T0.plusSeconds(4), null, msg);
+    ArchivedMessage noKeyAgain =
+        new ArchivedMessage(id(6), ALICE, BOB, false, T0.plusSeconds(5), null, msg);
+    List<Boolean> added = new java.util.ArrayList<>();
+    db.inTransaction(
+        c -> {
+          for (ArchivedMessage m :
+              List.of(first, again, otherDirection, otherParty, noKey, noKeyAgain)) {
+            added.add(store.appendIfNew(c, m));
+          }
+          return null;
+        });
+    assertThat(added).containsExactly(true, false, true, true, true, true);
+    assertThat(ids(store.query(ALICE, q(10)))).containsExactly(id(1), id(3), id(4), id(5), id(6));
+  }
+
+  @Test
   void appendLeavesTheTransactionToTheCaller() throws SQLException {
     db.withConnection(
         c -> {
