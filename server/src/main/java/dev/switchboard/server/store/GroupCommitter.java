@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,49 @@ public final class GroupCommitter implements AutoCloseable {
   }
 
   private record Stop() implements Op {}
+
+  /** What a transaction's writes asked to hear about its end; found through the thread. */
+  private static final ThreadLocal<List<Consumer<Boolean>>> ENDINGS = new ThreadLocal<>();
+
+  /**
+   * Called from a {@link Write}: {@code ending} runs on the commit thread once the write's
+   * transaction has ended, with {@code true} if it committed and {@code false} if it rolled back
+   * (the write may then be applied again alone). Lets a store keep memory in step with what is
+   * durable.
+   *
+   * @throws IllegalStateException outside a write the committer is applying
+   */
+  public static void onEnd(Consumer<Boolean> ending) {
+    List<Consumer<Boolean>> endings = ENDINGS.get();
+    if (endings == null) {
+      throw new IllegalStateException("not in a group-commit transaction");
+    }
+    endings.add(ending);
+  }
+
+  /** Runs {@code tx} with endings gathered, then tells them whether it committed. */
+  private void inTransaction(Write tx) {
+    List<Consumer<Boolean>> endings = new ArrayList<>(2);
+    ENDINGS.set(endings);
+    boolean committed = false;
+    try {
+      db.inTransaction(
+          c -> {
+            tx.apply(c);
+            return null;
+          });
+      committed = true;
+    } finally {
+      ENDINGS.remove();
+      for (Consumer<Boolean> e : endings) {
+        try {
+          e.accept(committed);
+        } catch (RuntimeException ex) {
+          LOG.error("a transaction ending failed", ex);
+        }
+      }
+    }
+  }
 
   private final Database db;
   private final int maxBatch;
@@ -150,14 +194,13 @@ public final class GroupCommitter implements AutoCloseable {
       return;
     }
     try {
-      db.inTransaction(
+      inTransaction(
           c -> {
             try (TxStatements kept = TxStatements.open(c)) {
               for (WriteOp w : batch) {
                 w.write().apply(c);
               }
             }
-            return null;
           });
       batch.forEach(w -> w.done().complete(null));
       count(batch.size());
@@ -177,11 +220,7 @@ public final class GroupCommitter implements AutoCloseable {
   /** After its batch failed, one write in a transaction of its own, so a bad one fails alone. */
   private void applyAlone(WriteOp w) {
     try {
-      db.inTransaction(
-          c -> {
-            w.write().apply(c);
-            return null;
-          });
+      inTransaction(w.write());
       w.done().complete(null);
       count(1);
     } catch (RuntimeException | Error e) {

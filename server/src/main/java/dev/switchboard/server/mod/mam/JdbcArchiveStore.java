@@ -31,10 +31,11 @@ public final class JdbcArchiveStore implements ArchiveStore {
   private static final String COLUMNS =
       "id, with_bare, with_resource, outgoing, ts, origin_id, stanza";
 
+  /** A row's columns as {@link #bindRow(PreparedStatement, ArchivedMessage, int)} binds them. */
+  static final String ROW_COLUMNS = "domain, username, " + COLUMNS;
+
   private static final String INSERT =
-      "INSERT INTO mam_messages (domain, username, "
-          + COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      "INSERT INTO mam_messages (" + ROW_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   // a resend meets the unique index on the resend key (V22) and is left out, without a read first
   private static final String INSERT_IF_NEW = INSERT + " ON CONFLICT DO NOTHING";
@@ -81,14 +82,20 @@ public final class JdbcArchiveStore implements ArchiveStore {
   }
 
   private static void bindRow(PreparedStatement ps, ArchivedMessage m) throws SQLException {
-    bind(ps, m.owner());
-    ps.setString(3, m.id());
-    ps.setString(4, m.with().toBare().toString());
-    ps.setString(5, withResource(m));
-    ps.setInt(6, m.outgoing() ? 1 : 0);
-    ps.setLong(7, micros(m.timestamp(), false));
-    ps.setString(8, m.originId());
-    ps.setString(9, m.message().toXml());
+    bindRow(ps, m, 1);
+  }
+
+  /** Binds the row's columns (in {@link #ROW_COLUMNS} order) from parameter {@code first} on. */
+  static void bindRow(PreparedStatement ps, ArchivedMessage m, int first) throws SQLException {
+    ps.setString(first, m.owner().domainPart());
+    ps.setString(first + 1, m.owner().local());
+    ps.setString(first + 2, m.id());
+    ps.setString(first + 3, m.with().toBare().toString());
+    ps.setString(first + 4, withResource(m));
+    ps.setInt(first + 5, m.outgoing() ? 1 : 0);
+    ps.setLong(first + 6, micros(m.timestamp(), false));
+    ps.setString(first + 7, m.originId());
+    ps.setString(first + 8, m.message().toXml());
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.switchboard.server.module.Module;
 import dev.switchboard.server.module.ModuleContext;
 import dev.switchboard.server.module.Option;
 import dev.switchboard.server.module.Registrations;
+import dev.switchboard.server.store.Dialect;
 import dev.switchboard.server.user.AccountHooks;
 import dev.switchboard.server.user.UserContext;
 import dev.switchboard.xmpp.Element;
@@ -27,6 +28,9 @@ import java.util.Set;
 public final class MamModule implements Module {
   public static final String NS = "urn:xmpp:mam:2";
   public static final String NS_EXTENDED = NS + "#extended";
+
+  /** On SQLite; shared with the other hosted domains' archives, closed with this module. */
+  private ArchiveJournal journal;
 
   @Override
   public String name() {
@@ -61,10 +65,21 @@ public final class MamModule implements Module {
   }
 
   @Override
+  public void stop() {
+    if (journal != null) {
+      journal.close();
+    }
+  }
+
+  @Override
   public Registrations start(ModuleContext ctx) {
     int maxPageSize = ctx.option(MAX_PAGE_SIZE);
     ArchivePrefs defaults = new ArchivePrefs(ctx.option(DEFAULT_MODE), Set.of(), Set.of());
     ArchiveStore store = new JdbcArchiveStore(ctx.database(), maxPageSize, defaults);
+    if (ctx.database().dialect() == Dialect.SQLITE) {
+      journal = ArchiveJournal.open(ctx.database(), ctx.committer());
+      store = new JournalledArchiveStore(store, journal);
+    }
     PrefsFeature prefs = new PrefsFeature(store, ctx.blocking());
     ArchiveQueries queries = new ArchiveQueries(store, ctx.blocking(), maxPageSize);
     MessageArchiver archiver = new MessageArchiver(store, new StanzaIds());
