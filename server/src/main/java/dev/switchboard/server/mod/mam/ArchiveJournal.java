@@ -52,13 +52,13 @@ final class ArchiveJournal implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ArchiveJournal.class);
 
   /** Rows moved per transaction at most: bounds how long a move holds up the commits after it. */
-  static final int MOVE_ROWS = 3_000;
+  static final int MOVE_ROWS = 600;
 
   /** How long a row may wait: owners gather several rows meanwhile. */
-  static final Duration MAX_WAIT = Duration.ofSeconds(2);
+  static final Duration MAX_WAIT = Duration.ofSeconds(5);
 
   /** Moving starts sooner once this many rows wait (bounds the journal and the memory here). */
-  static final int BACKLOG = 30_000;
+  static final int BACKLOG = 60_000;
 
   private static final String INSERT =
       "INSERT INTO mam_journal (seq, "
