@@ -75,6 +75,9 @@ public final class C2sSession extends AbstractBehavior<ClientInbox> implements S
 
   private boolean currentAwaitsConfirmation;
 
+  /** Reading stopped: the client has {@link Unconfirmed#WINDOW} messages waiting. */
+  private boolean readingHeld;
+
   public static Behavior<ClientInbox> create(
       SessionServices services, ClientConnection connection) {
     return Behaviors.setup(
@@ -146,7 +149,11 @@ public final class C2sSession extends AbstractBehavior<ClientInbox> implements S
           return Behaviors.stopped();
         }
       }
-      case IdleTimeout i -> onQuiet();
+      case IdleTimeout i -> {
+        if (!readingHeld) { // quiet because the server is not reading: not the client's doing
+          onQuiet();
+        }
+      }
       case HandshakeTimeout h -> {
         if (state.phase() != Phase.ESTABLISHED) {
           failNow(StreamErrorCondition.CONNECTION_TIMEOUT, "no resource bound in time");
@@ -276,6 +283,10 @@ public final class C2sSession extends AbstractBehavior<ClientInbox> implements S
       confirmation =
           unconfirmed.track(currentSeq, stanza, recipientAccount(stanza), System.nanoTime());
       currentAwaitsConfirmation = true;
+      if (!readingHeld && unconfirmed.full()) {
+        readingHeld = true; // back-pressure: the client waits until the server has caught up
+        connection.holdReading(true);
+      }
       if (!timers.isTimerActive("resend")) {
         timers.startTimerWithFixedDelay("resend", new ResendUnconfirmed(), Unconfirmed.CHECK_EVERY);
       }
@@ -291,6 +302,10 @@ public final class C2sSession extends AbstractBehavior<ClientInbox> implements S
 
   private void confirmed(long seq) {
     unconfirmed.confirmed(seq); // the resend timer stops itself once nothing waits
+    if (readingHeld && unconfirmed.roomAgain()) {
+      readingHeld = false;
+      connection.holdReading(false);
+    }
     sm.handled(seq);
   }
 
@@ -446,6 +461,9 @@ public final class C2sSession extends AbstractBehavior<ClientInbox> implements S
   @Override
   public void useConnection(ClientConnection c) {
     connection = c;
+    if (readingHeld) {
+      c.holdReading(true);
+    }
     c.attach(new ConnectionEvents(getContext().getSelf()));
   }
 

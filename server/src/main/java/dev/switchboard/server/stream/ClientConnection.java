@@ -63,6 +63,13 @@ public interface ClientConnection {
   /** The session has taken one input off its mailbox (flow control). */
   void consumed();
 
+  /**
+   * Stops reading from the client ({@code true}) until called again with {@code false}, whatever
+   * else lets reads in: the session's back-pressure on a client whose messages wait to be
+   * confirmed. Bytes already read are still parsed and handed on.
+   */
+  void holdReading(boolean hold);
+
   /** Bytes written and not yet taken by the client (a reader that stops reading). */
   long pendingOutputBytes();
 

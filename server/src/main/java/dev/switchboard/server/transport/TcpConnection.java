@@ -116,6 +116,11 @@ public final class TcpConnection implements ClientConnection {
   }
 
   @Override
+  public void holdReading(boolean hold) {
+    reader.hold(hold);
+  }
+
+  @Override
   public long pendingOutputBytes() {
     return channel.isWritable() ? 0 : channel.bytesBeforeWritable();
   }

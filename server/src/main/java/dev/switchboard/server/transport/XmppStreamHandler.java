@@ -48,6 +48,7 @@ public final class XmppStreamHandler extends ChannelInboundHandlerAdapter {
   private boolean failed;
   private final long restAfterNanos;
   private long lastRead;
+  private boolean held;
   private boolean restCheckScheduled;
 
   /**
@@ -77,8 +78,10 @@ public final class XmppStreamHandler extends ChannelInboundHandlerAdapter {
                 listener.closed();
                 return;
               }
-              channel.config().setAutoRead(true);
-              channel.read();
+              if (!held) {
+                channel.config().setAutoRead(true);
+                channel.read();
+              }
             });
   }
 
@@ -185,11 +188,27 @@ public final class XmppStreamHandler extends ChannelInboundHandlerAdapter {
           .eventLoop()
           .execute(
               () -> {
-                if (!lockstep && !paused && !failed) {
+                if (!lockstep && !paused && !failed && !held) {
                   channel.config().setAutoRead(true);
                 }
               });
     }
+  }
+
+  /** See {@link ClientConnection#holdReading}; from any thread. */
+  void hold(boolean hold) {
+    channel
+        .eventLoop()
+        .execute(
+            () -> {
+              held = hold;
+              if (hold) {
+                channel.config().setAutoRead(false);
+              } else if (!lockstep && !paused && !failed && inFlight.get() < MAX_IN_FLIGHT) {
+                channel.config().setAutoRead(true);
+                channel.read();
+              }
+            });
   }
 
   private void fault(XmppStreamException e) {
@@ -232,7 +251,7 @@ public final class XmppStreamHandler extends ChannelInboundHandlerAdapter {
                 fault(e);
                 return;
               }
-              if (!paused) {
+              if (!paused && !held) {
                 channel.config().setAutoRead(true);
                 channel.read();
               }

@@ -10,6 +10,7 @@ import dev.switchboard.server.auth.StoredCredentials;
 import dev.switchboard.server.config.ServerConfig;
 import dev.switchboard.server.delivery.ClientInbox;
 import dev.switchboard.server.delivery.Confirmation;
+import dev.switchboard.server.delivery.Unconfirmed;
 import dev.switchboard.server.metrics.Metrics;
 import dev.switchboard.server.routing.AccountRoutes;
 import dev.switchboard.server.routing.ClusterDirectory;
@@ -61,6 +62,7 @@ class C2sSessionTest {
   private final BlockingQueue<Confirmation> confirmations = new LinkedBlockingQueue<>();
   private final BlockingQueue<Element> routed = new LinkedBlockingQueue<>();
   private volatile ClientConnection.Listener listener;
+  private volatile boolean held;
   private TestProbe<UserActor.Command> owner;
   private ActorRef<ClientInbox> session;
 
@@ -124,6 +126,11 @@ class C2sSessionTest {
 
     @Override
     public void consumed() {}
+
+    @Override
+    public void holdReading(boolean hold) {
+      held = hold;
+    }
 
     @Override
     public long pendingOutputBytes() {
@@ -310,6 +317,39 @@ class C2sSessionTest {
     Element later = nextElement();
     assertThat(later.name()).isEqualTo("a");
     assertThat(later.attr("h")).isEqualTo("1");
+  }
+
+  @Test
+  void aClientWithAWindowOfUnconfirmedMessagesIsNotReadFromUntilHalfAreConfirmed()
+      throws Exception {
+    established();
+    List<Confirmation> waiting = new java.util.ArrayList<>();
+    for (int i = 0; i < Unconfirmed.WINDOW; i++) {
+      assertThat(held).as("held after %d messages", i).isFalse();
+      input("<message to='bob@example.org' id='m" + i + "'><body>hi</body></message>");
+      Confirmation c = confirmations.poll(5, TimeUnit.SECONDS);
+      assertThat(c).isNotNull();
+      waiting.add(c);
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> held);
+    for (int i = 0; i < Unconfirmed.WINDOW / 2 - 1; i++) {
+      waiting.get(i).confirm();
+    }
+    input("<r xmlns='" + SM + "'/>"); // a marker: the confirmations before it have been taken
+    assertThat(lastAck()).isEqualTo(Unconfirmed.WINDOW / 2 - 1);
+    assertThat(held).isTrue();
+    waiting.get(Unconfirmed.WINDOW / 2 - 1).confirm();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !held);
+  }
+
+  /** The h of the next {@code <a/>} written, skipping anything else. */
+  private long lastAck() throws InterruptedException {
+    while (true) {
+      Object o = next();
+      if (o instanceof Element e && e.name().equals("a")) {
+        return Long.parseLong(e.attr("h"));
+      }
+    }
   }
 
   @Test

@@ -117,6 +117,24 @@ class TcpConnectionTest {
   }
 
   @Test
+  void aHeldConnectionIsNotReadUntilReleasedEvenAfterReadMore() {
+    receive(HEADER);
+    connection.readMore(false, true);
+    channel.runPendingTasks();
+    assertThat(channel.config().isAutoRead()).isTrue();
+    connection.holdReading(true);
+    channel.runPendingTasks();
+    assertThat(channel.config().isAutoRead()).isFalse();
+    connection.readMore(false, true); // what the session does after each element
+    connection.consumed();
+    channel.runPendingTasks();
+    assertThat(channel.config().isAutoRead()).isFalse();
+    connection.holdReading(false);
+    channel.runPendingTasks();
+    assertThat(channel.config().isAutoRead()).isTrue();
+  }
+
+  @Test
   void aRestartHandsTheRemainingBytesToANewParser() {
     receive(HEADER + "<auth xmlns='" + Namespaces.SASL + "'/>" + HEADER);
     assertThat(heard).hasSize(2);
