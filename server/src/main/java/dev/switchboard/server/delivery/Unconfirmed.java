@@ -34,7 +34,7 @@ public final class Unconfirmed {
   public static final Duration CHECK_EVERY = Duration.ofSeconds(1);
 
   /** Unconfirmed messages a session holds before it stops reading from its client. */
-  public static final int WINDOW = 32;
+  public static final int WINDOW = 8;
 
   private static final long RESEND_NANOS = RESEND_AFTER.toNanos();
 

@@ -92,6 +92,7 @@ public final class GroupCommitter implements AutoCloseable {
 
   private final Database db;
   private final int maxBatch;
+  private final List<Write> everyBatch = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final BlockingQueue<Op> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean closed;
@@ -102,6 +103,20 @@ public final class GroupCommitter implements AutoCloseable {
     this.db = db;
     this.maxBatch = Math.max(1, maxBatch);
     this.thread = Thread.ofPlatform().name("sb-group-commit").daemon(true).start(this::loop);
+  }
+
+  /**
+   * Runs {@code upkeep} at the end of every batch's transaction (not when a failed batch's writes
+   * are applied again alone): store housekeeping that must keep pace with the writes, such as
+   * moving journal rows. It decides itself whether there is anything to do, and should be quick.
+   */
+  public void everyBatch(Write upkeep) {
+    everyBatch.add(upkeep);
+  }
+
+  /** Stops running {@code upkeep}. */
+  public void noLongerEveryBatch(Write upkeep) {
+    everyBatch.remove(upkeep);
   }
 
   /** Applies {@code write} durably; the future completes once its transaction has committed. */
@@ -199,6 +214,9 @@ public final class GroupCommitter implements AutoCloseable {
             try (TxStatements kept = TxStatements.open(c)) {
               for (WriteOp w : batch) {
                 w.write().apply(c);
+              }
+              for (Write upkeep : everyBatch) {
+                upkeep.apply(c);
               }
             }
           });

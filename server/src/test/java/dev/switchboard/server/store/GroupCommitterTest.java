@@ -198,4 +198,59 @@ class GroupCommitterTest {
     assertThatThrownBy(() -> committer.submit(c -> {}).get(10, TimeUnit.SECONDS))
         .hasCauseInstanceOf(java.util.concurrent.RejectedExecutionException.class);
   }
+
+  @Test
+  void upkeepRunsInEachBatchAndItsTransactionEndIsReported() throws Exception {
+    AtomicInteger upkeeps = new AtomicInteger();
+    List<Boolean> ends = java.util.Collections.synchronizedList(new ArrayList<>());
+    GroupCommitter.Write upkeep =
+        c -> {
+          upkeeps.incrementAndGet();
+          try (Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO gc_test (x) VALUES (-1)");
+          }
+          GroupCommitter.onEnd(ends::add);
+        };
+    committer.everyBatch(upkeep);
+    committer.submit(insert(1, new AtomicInteger())).get(5, TimeUnit.SECONDS);
+    assertThat(rows()).containsExactlyInAnyOrder(1, -1);
+    assertThat(upkeeps).hasValue(1);
+    assertThat(ends).containsExactly(true);
+
+    // a batch that fails: its writes are applied again alone, without upkeep
+    CountDownLatch held = new CountDownLatch(1);
+    CompletableFuture<Void> gate =
+        committer.submit(
+            c -> {
+              try {
+                held.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    CompletableFuture<Void> good = committer.submit(insert(2, new AtomicInteger()));
+    CompletableFuture<Void> bad =
+        committer.submit(
+            c -> {
+              throw new java.sql.SQLException("refused");
+            });
+    held.countDown();
+    gate.get(5, TimeUnit.SECONDS);
+    good.get(5, TimeUnit.SECONDS);
+    assertThatThrownBy(() -> bad.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+    // the gate's batch ran its upkeep; the failed batch never got to it, and the good write
+    // applied alone runs without
+    assertThat(rows()).containsExactlyInAnyOrder(1, -1, -1, 2);
+    assertThat(ends).containsExactly(true, true);
+
+    committer.noLongerEveryBatch(upkeep);
+    committer.submit(insert(3, new AtomicInteger())).get(5, TimeUnit.SECONDS);
+    assertThat(rows()).containsExactlyInAnyOrder(1, -1, -1, 2, 3);
+  }
+
+  @Test
+  void onEndOutsideAGroupCommitIsRefused() {
+    assertThatThrownBy(() -> GroupCommitter.onEnd(committed -> {}))
+        .isInstanceOf(IllegalStateException.class);
+  }
 }

@@ -89,6 +89,7 @@ final class ArchiveJournal implements AutoCloseable {
 
   private final Database db;
   private final GroupCommitter committer;
+  private final GroupCommitter.Write upkeep = this::upkeep;
   private final Thread mover;
   private volatile boolean closed;
   private int users;
@@ -112,6 +113,7 @@ final class ArchiveJournal implements AutoCloseable {
     if (moved > 0) {
       LOG.info("moved {} archived messages from the journal into the archive", moved);
     }
+    committer.everyBatch(upkeep);
     this.mover = Thread.ofPlatform().name("sb-archive-journal").daemon(true).start(this::run);
   }
 
@@ -213,6 +215,28 @@ final class ArchiveJournal implements AutoCloseable {
       rows += e.getValue().rows.size();
     }
     return moveChosen(c, chosen);
+  }
+
+  private boolean due() {
+    int rows = waitingRows.get();
+    return rows >= BACKLOG || (rows > 0 && System.nanoTime() - oldestSince >= MAX_WAIT.toNanos());
+  }
+
+  /**
+   * At the end of each group-commit batch: moves rows when due, so moving keeps pace with writing
+   * however busy the commit thread is (more rows at once when the journal is over its backlog).
+   */
+  private void upkeep(Connection c) {
+    if (!due()) {
+      return;
+    }
+    int over = waitingRows.get() - BACKLOG;
+    try {
+      move(c, Math.max(MOVE_ROWS, over / 4));
+    } catch (SQLException e) {
+      // the statement failed alone; the batch goes on and the rows wait for the next try
+      LOG.warn("moving archived messages from the journal failed; they stay in the journal", e);
+    }
   }
 
   /** Moves all of {@code owner}'s waiting rows, so that a query of its archive finds them. */
@@ -318,22 +342,20 @@ final class ArchiveJournal implements AutoCloseable {
     return waitingRows.get();
   }
 
+  /** When no batch is committing, a quiet commit now and then gives the upkeep its turn. */
   private void run() {
     while (!closed) {
-      int rows = waitingRows.get();
-      boolean due =
-          rows >= BACKLOG || (rows > 0 && System.nanoTime() - oldestSince >= MAX_WAIT.toNanos());
-      if (!due) {
+      if (!due()) {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         continue;
       }
       try {
-        committer.submit(c -> move(c, MOVE_ROWS)).join();
+        committer.submit(c -> {}).join(); // the batch's upkeep moves what is due
       } catch (RuntimeException e) {
         if (closed) {
           return;
         }
-        LOG.warn("moving archived messages from the journal failed; trying again", e);
+        LOG.warn("an empty commit failed", e);
         LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
       }
     }
@@ -349,6 +371,7 @@ final class ArchiveJournal implements AutoCloseable {
       OPEN.remove(db);
     }
     closed = true;
+    committer.noLongerEveryBatch(upkeep);
     LockSupport.unpark(mover);
     try {
       mover.join(TimeUnit.SECONDS.toMillis(10));
