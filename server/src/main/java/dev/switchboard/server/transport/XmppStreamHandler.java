@@ -27,8 +27,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Two reading modes. Until a resource is bound it reads in lock-step: after each top-level
  * element it stops until the session calls {@link #readMore}, so that a stream restart (after
  * STARTTLS or SASL) always starts the new parser exactly at the new stream's first byte. Once
- * established it reads freely, and back-pressure keeps memory bounded: when more than {@link
- * #MAX_IN_FLIGHT} inputs wait in the session's mailbox, reading stops until it drains.
+ * established it reads freely, and back-pressure keeps memory bounded: when {@link #MAX_IN_FLIGHT}
+ * inputs wait in the session's mailbox, or the session holds reading (its client has too many
+ * messages unconfirmed), no more elements are parsed and handed on and reading stops; what was read
+ * meanwhile waits as bytes.
  *
  * <p>An established connection that has sent nothing for {@code restAfter} lets its parser rest
  * ({@link XmppStreamParser#rest}): most connections of a messaging server are idle most of the
@@ -104,7 +106,11 @@ public final class XmppStreamHandler extends ChannelInboundHandlerAdapter {
       buf.readBytes(bytes);
       lastRead = System.nanoTime();
       if (paused || sink == null) {
-        queue(bytes);
+        queue(bytes, true);
+      } else if (!mayEmit()) {
+        // held, or the mailbox is full: kept as bytes (one read at most, reading is off) rather
+        // than parsed into elements that would wait in the session's mailbox
+        queue(bytes, false);
       } else {
         feed(bytes);
       }
@@ -114,14 +120,20 @@ public final class XmppStreamHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void queue(byte[] bytes) {
+  /** Whether parsed elements may go to the session now. */
+  private boolean mayEmit() {
+    return !held && inFlight.get() < MAX_IN_FLIGHT;
+  }
+
+  /** Keeps bytes for later; {@code limited}: more than a stanza's worth is a policy violation. */
+  private void queue(byte[] bytes, boolean limited) {
     queued.add(bytes);
     long total = 0;
     for (byte[] q : queued) {
       total += q.length;
     }
     channel.config().setAutoRead(false);
-    if (total > maxStanzaBytes) {
+    if (limited && total > maxStanzaBytes) {
       fault(
           new XmppStreamException(
               dev.switchboard.xmpp.StreamErrorCondition.POLICY_VIOLATION,
@@ -131,9 +143,9 @@ public final class XmppStreamHandler extends ChannelInboundHandlerAdapter {
 
   private void feed(byte[] bytes) {
     try {
-      if (!parser.needsInput()) {
-        // the parser still holds bytes from before a pause: finish those first
-        queued.addFirst(bytes);
+      if (!parser.needsInput() || !queued.isEmpty()) {
+        // the parser or the queue still holds bytes from before a pause: those go first
+        queued.add(bytes);
         drain();
         return;
       }
@@ -147,6 +159,10 @@ public final class XmppStreamHandler extends ChannelInboundHandlerAdapter {
   /** Pulls events until the parser needs input, pausing after an element in lock-step mode. */
   private void drain() throws XmppStreamException {
     while (!failed) {
+      if (!lockstep && !mayEmit()) {
+        channel.config().setAutoRead(false); // resumed by consumed() or hold(false)
+        return;
+      }
       Event ev = parser.next();
       if (ev == null) {
         byte[] next = queued.poll();
@@ -184,14 +200,24 @@ public final class XmppStreamHandler extends ChannelInboundHandlerAdapter {
   /** The session has taken one input off its mailbox; called from the session's thread. */
   void consumed() {
     if (inFlight.decrementAndGet() == MAX_IN_FLIGHT / 2) {
-      channel
-          .eventLoop()
-          .execute(
-              () -> {
-                if (!lockstep && !paused && !failed && !held) {
-                  channel.config().setAutoRead(true);
-                }
-              });
+      channel.eventLoop().execute(this::resume);
+    }
+  }
+
+  /** Emits what was held back, then reads again, unless something still stops it. */
+  private void resume() {
+    if (lockstep || paused || failed || !mayEmit()) {
+      return;
+    }
+    try {
+      drain();
+    } catch (XmppStreamException e) {
+      fault(e);
+      return;
+    }
+    if (!paused && !failed && mayEmit()) {
+      channel.config().setAutoRead(true);
+      channel.read();
     }
   }
 
@@ -204,9 +230,8 @@ public final class XmppStreamHandler extends ChannelInboundHandlerAdapter {
               held = hold;
               if (hold) {
                 channel.config().setAutoRead(false);
-              } else if (!lockstep && !paused && !failed && inFlight.get() < MAX_IN_FLIGHT) {
-                channel.config().setAutoRead(true);
-                channel.read();
+              } else {
+                resume();
               }
             });
   }

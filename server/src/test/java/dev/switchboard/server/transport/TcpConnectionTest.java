@@ -135,6 +135,46 @@ class TcpConnectionTest {
   }
 
   @Test
+  void whileHeldWhatWasReadWaitsAsBytesAndComesOutInOrderWhenReleased() {
+    receive(HEADER);
+    connection.readMore(false, true);
+    channel.runPendingTasks();
+    connection.holdReading(true);
+    channel.runPendingTasks();
+    int before = heard.size();
+    receive("<message id='1'/><message id='2'/>");
+    receive("<message id='3'/>");
+    assertThat(heard).hasSize(before);
+    connection.holdReading(false);
+    channel.runPendingTasks();
+    assertThat(heard.subList(before, heard.size()))
+        .extracting(i -> ((StreamInput.Received) i).element().attr("id"))
+        .containsExactly("1", "2", "3");
+  }
+
+  @Test
+  void aFullMailboxStopsParsingUntilTheSessionCatchesUp() {
+    receive(HEADER);
+    connection.readMore(false, true);
+    channel.runPendingTasks();
+    int before = heard.size();
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i < XmppStreamHandler.MAX_IN_FLIGHT + 10; i++) {
+      many.append("<message id='").append(i).append("'/>");
+    }
+    receive(many.toString());
+    // nothing was consumed yet, the stream header included
+    assertThat(heard).hasSize(XmppStreamHandler.MAX_IN_FLIGHT);
+    assertThat(channel.config().isAutoRead()).isFalse();
+    for (int i = 0; i < XmppStreamHandler.MAX_IN_FLIGHT / 2; i++) {
+      connection.consumed();
+    }
+    channel.runPendingTasks();
+    assertThat(heard.size() - before).isEqualTo(XmppStreamHandler.MAX_IN_FLIGHT + 10);
+    assertThat(channel.config().isAutoRead()).isTrue();
+  }
+
+  @Test
   void aRestartHandsTheRemainingBytesToANewParser() {
     receive(HEADER + "<auth xmlns='" + Namespaces.SASL + "'/>" + HEADER);
     assertThat(heard).hasSize(2);
