@@ -223,16 +223,15 @@ final class ArchiveJournal implements AutoCloseable {
   }
 
   /**
-   * At the end of each group-commit batch: moves rows when due, so moving keeps pace with writing
-   * however busy the commit thread is (more rows at once when the journal is over its backlog).
+   * At the end of each group-commit batch: moves up to {@link #MOVE_ROWS} rows when due, so moving
+   * keeps pace with writing however busy the commit thread is, and no batch waits long for it.
    */
   private void upkeep(Connection c) {
     if (!due()) {
       return;
     }
-    int over = waitingRows.get() - BACKLOG;
     try {
-      move(c, Math.max(MOVE_ROWS, over / 4));
+      move(c, MOVE_ROWS);
     } catch (SQLException e) {
       // the statement failed alone; the batch goes on and the rows wait for the next try
       LOG.warn("moving archived messages from the journal failed; they stay in the journal", e);
