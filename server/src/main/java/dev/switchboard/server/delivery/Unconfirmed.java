@@ -3,7 +3,6 @@ package dev.switchboard.server.delivery;
 import dev.switchboard.xmpp.Element;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +14,10 @@ import org.apache.pekko.actor.typed.ActorRef;
  * confirmed within {@link #RESEND_AFTER} is sent again with a fresh confirmation; the recipient
  * recognises a copy that did arrive by its {@link ResendKey}.
  *
- * <p>A message is resent only if nothing was confirmed by its recipient's account for as long:
- * under overload confirmations come late but keep coming, and resending then would only add work
- * where there is too much already (the durable path used to collapse so). A session holds at most
- * {@link #WINDOW} unconfirmed messages before it stops reading from its client (see {@link #full}),
- * so what waits in the server for a sender stays bounded.
+ * <p>A session holds at most {@link #WINDOW} unconfirmed messages before it stops reading from its
+ * client (see {@link #full}), so what waits in the server for a sender stays bounded, and under
+ * overload a message waits in the client's socket rather than in the server long enough to be
+ * resent (resends of everything older than ten seconds were what made the durable path collapse).
  *
  * <p>Runs on the session actor's thread.
  */
@@ -46,9 +44,6 @@ public final class Unconfirmed {
   private final ActorRef<ClientInbox> session;
   private final Map<Long, Pending> bySeq = new LinkedHashMap<>();
 
-  /** For each account with messages waiting: when it last confirmed one (or the first was sent). */
-  private final Map<String, Long> progress = new HashMap<>();
-
   public Unconfirmed(ActorRef<ClientInbox> session) {
     this.session = session;
   }
@@ -60,36 +55,12 @@ public final class Unconfirmed {
   public Confirmation track(long seq, Element message, String account, long now) {
     Confirmation c = new Confirmation(session, seq, before(seq, account));
     bySeq.put(seq, new Pending(message, account, now));
-    progress.putIfAbsent(account, now);
     return c;
   }
 
   /** Message {@code seq} is confirmed; false if it was not waiting (not a message, or a repeat). */
   public boolean confirmed(long seq) {
-    return confirmed(seq, System.nanoTime());
-  }
-
-  /** As {@link #confirmed(long)}, at {@code now}. */
-  public boolean confirmed(long seq, long now) {
-    Pending p = bySeq.remove(seq);
-    if (p == null) {
-      return false;
-    }
-    if (waitingFor(p.account())) {
-      progress.put(p.account(), now);
-    } else {
-      progress.remove(p.account());
-    }
-    return true;
-  }
-
-  private boolean waitingFor(String account) {
-    for (Pending p : bySeq.values()) {
-      if (p.account().equals(account)) {
-        return true;
-      }
-    }
-    return false;
+    return bySeq.remove(seq) != null;
   }
 
   public boolean isEmpty() {
@@ -110,16 +81,12 @@ public final class Unconfirmed {
     return bySeq.size() <= WINDOW / 2;
   }
 
-  /**
-   * The messages unconfirmed for {@link #RESEND_AFTER} whose recipients confirmed nothing for as
-   * long, oldest first; their clocks restart.
-   */
+  /** The messages unconfirmed for {@link #RESEND_AFTER}, oldest first; their clocks restart. */
   public List<Resend> due(long now) {
     List<Resend> out = new ArrayList<>();
     for (Map.Entry<Long, Pending> e : bySeq.entrySet()) {
       Pending p = e.getValue();
-      if (now - p.since() >= RESEND_NANOS
-          && now - progress.getOrDefault(p.account(), p.since()) >= RESEND_NANOS) {
+      if (now - p.since() >= RESEND_NANOS) {
         e.setValue(new Pending(p.message(), p.account(), now));
         out.add(
             new Resend(
@@ -133,7 +100,6 @@ public final class Unconfirmed {
   /** Makes every unconfirmed message due at once (the account's owner changed). */
   public void allDue(long now) {
     bySeq.replaceAll((seq, p) -> new Pending(p.message(), p.account(), now - RESEND_NANOS));
-    progress.replaceAll((account, t) -> now - RESEND_NANOS);
   }
 
   /**
