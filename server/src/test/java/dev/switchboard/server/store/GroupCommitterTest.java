@@ -219,15 +219,18 @@ class GroupCommitterTest {
 
     // a batch that fails: its writes are applied again alone, without upkeep
     CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch entered = new CountDownLatch(1);
     CompletableFuture<Void> gate =
         committer.submit(
             c -> {
+              entered.countDown();
               try {
                 held.await();
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
             });
+    assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue(); // the gate is a batch of its own
     CompletableFuture<Void> good = committer.submit(insert(2, new AtomicInteger()));
     CompletableFuture<Void> bad =
         committer.submit(

@@ -154,7 +154,14 @@ class ArchiveJournalTest {
     // one batch: a good row, then one the foreign key refuses; the batch rolls back and each
     // write is applied again alone, so the good row must not be taken for its own resend
     CountDownLatch held = new CountDownLatch(1);
-    CompletableFuture<Void> gate = committer.submit(c -> awaitQuietly(held));
+    CountDownLatch entered = new CountDownLatch(1);
+    CompletableFuture<Void> gate =
+        committer.submit(
+            c -> {
+              entered.countDown();
+              awaitQuietly(held);
+            });
+    awaitQuietly(entered); // the gate is a batch of its own
     List<Boolean> goodAdded = java.util.Collections.synchronizedList(new ArrayList<>());
     CompletableFuture<Void> good =
         committer.submit(c -> goodAdded.add(store.appendIfNew(c, row(1, ALICE, BOB, "k"))));
