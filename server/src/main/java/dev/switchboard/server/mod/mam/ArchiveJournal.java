@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -351,8 +352,8 @@ final class ArchiveJournal implements AutoCloseable {
       try {
         committer.submit(c -> {}).join(); // the batch's upkeep moves what is due
       } catch (RuntimeException e) {
-        if (closed) {
-          return;
+        if (closed || e.getCause() instanceof RejectedExecutionException) {
+          return; // the server is stopping; what waits is moved on the next start
         }
         LOG.warn("an empty commit failed", e);
         LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
