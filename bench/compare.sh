@@ -23,9 +23,12 @@
 #                          servers' data and logs go to a temporary directory, removed at the end
 #                          unless KEEP_DATA=1
 #   SWITCHBOARD_JAVA_OPTS  JVM options of the Switchboard server (default -Xmx1g)
+#   ARCHIVE                off (default) or on: every 1:1 message archived (XEP-0313) by all
+#                          three servers: ejabberd's mod_mam in Mnesia, Prosody's mod_mam in its
+#                          internal store, Switchboard's default durable archive
 #   SWITCHBOARD_ARGS       more options for `bin/switchboard start` (default: message archiving
-#                          off, as the ejabberd and Prosody configurations here have no archive;
-#                          SWITCHBOARD_ARGS= measures Switchboard with its durable archive on)
+#                          off unless ARCHIVE=on; SWITCHBOARD_ARGS= also turns it on for
+#                          Switchboard alone)
 #   EJABBERD_PASSWORDS     ejabberd's auth_password_format: plain (its default) or scram
 #   SETTLE                 seconds between a server's start and the scenario (default 20)
 set -eu
@@ -43,7 +46,20 @@ SERVERS=${SERVERS:-"ejabberd prosody switchboard"}
 OUT=${BENCH_OUT:-$ROOT/bench/results/$(date +%Y%m%d-%H%M%S)-$SCENARIO}
 SWITCHBOARD_JAVA_OPTS=${SWITCHBOARD_JAVA_OPTS:--Xmx1g}
 export SWITCHBOARD_JAVA_OPTS
-SWITCHBOARD_ARGS=${SWITCHBOARD_ARGS-"--set modules.mam.default-mode=\"never\""}
+ARCHIVE=${ARCHIVE:-off}
+case $ARCHIVE in
+  on)
+    SWITCHBOARD_ARGS=${SWITCHBOARD_ARGS-}
+    EJABBERD_MAM='  mod_mam: {default: always}'
+    PROSODY_MAM='"mam";'
+    ;;
+  off)
+    SWITCHBOARD_ARGS=${SWITCHBOARD_ARGS-"--set modules.mam.default-mode=\"never\""}
+    EJABBERD_MAM=
+    PROSODY_MAM=
+    ;;
+  *) echo "compare.sh: ARCHIVE is on or off, not $ARCHIVE" >&2; exit 2 ;;
+esac
 EJABBERD_PASSWORDS=${EJABBERD_PASSWORDS:-plain}
 SETTLE=${SETTLE:-20}
 
@@ -199,6 +215,7 @@ start_ejabberd() {
   mkdir -p "$EJ/cfg" "$EJ/spool" "$EJ/logs"
   cat "$TLS/cert.pem" "$TLS/key.pem" > "$EJ/cfg/server.pem"
   sed -e "s/@PORT@/$PORT/" -e "s/@PASSWORD_FORMAT@/$EJABBERD_PASSWORDS/" \
+    -e "s/@MAM@/$EJABBERD_MAM/" \
     -e "s#@CERT@#$EJ/cfg/server.pem#" \
     "$ROOT/bench/ejabberd/ejabberd.yml" > "$EJ/cfg/ejabberd.yml"
   cp "$ROOT/bench/ejabberd/ejabberdctl.cfg" "$ROOT/bench/ejabberd/inetrc" "$EJ/cfg/"
@@ -227,7 +244,8 @@ start_prosody() {
   mkdir -p "$PR/data"
   cp "$TLS/cert.pem" "$TLS/key.pem" "$PR/"
   sed -e "s/@PORT@/$PORT/" -e "s#@DATA@#$PR/data#g" -e "s#@CERT@#$PR/cert.pem#" \
-    -e "s#@KEY@#$PR/key.pem#" "$ROOT/bench/prosody/prosody.cfg.lua" > "$PR/prosody.cfg.lua"
+    -e "s#@KEY@#$PR/key.pem#" -e "s/@MAM@/$PROSODY_MAM/" \
+    "$ROOT/bench/prosody/prosody.cfg.lua" > "$PR/prosody.cfg.lua"
   log "prosody: writing $USERS account files"
   "$ROOT/bench/run" gen-accounts --format prosody --out "$PR/data" --users "$USERS" \
     --first "$FIRST" --prefix "$PREFIX" --password "$PASSWORD" --domain localhost >&2

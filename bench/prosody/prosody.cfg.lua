@@ -24,9 +24,12 @@ default_iteration_count = 4096
 storage = "internal"
 
 -- mod_limits is not loaded, so no per-connection rate limit applies.
--- only what the scenarios use: no server-to-server, offline storage or message archive
--- (compare.sh starts Switchboard with its archive off too); tls offers STARTTLS
-modules_enabled = { "roster"; "saslauth"; "tls"; "disco"; "ping" }
+-- only what the scenarios use: no server-to-server or offline storage, and the message archive
+-- only with ARCHIVE=on (@MAM@: mod_mam archiving every 1:1 message in the internal store, as the
+-- three servers' archives are off or on together); tls offers STARTTLS
+modules_enabled = { "roster"; "saslauth"; "tls"; "disco"; "ping"; @MAM@ }
+default_archive_policy = true
+archive_expires_after = "never"
 modules_disabled = { "s2s"; "offline" }
 
 VirtualHost "localhost"
