@@ -95,14 +95,7 @@ class ArchiveJournalTest {
   }
 
   private long rows(String table) {
-    return db.withConnection(
-        c -> {
-          try (var s = c.createStatement();
-              var rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
-            rs.next();
-            return rs.getLong(1);
-          }
-        });
+    return db.withConnection(c -> ArchiveStoreContract.count(c, table));
   }
 
   @Test

@@ -487,7 +487,8 @@ abstract class ArchiveStoreContract {
     assertThat(store.prefs(ALICE)).isEqualTo(ArchivePrefs.DEFAULT);
   }
 
-  private static long count(Connection c, String table) throws SQLException {
+  /** Rows in {@code table}. */
+  static long count(Connection c, String table) throws SQLException {
     try (var s = c.createStatement();
         var rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
       rs.next();
