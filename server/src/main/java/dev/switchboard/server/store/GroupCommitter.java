@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -92,7 +93,7 @@ public final class GroupCommitter implements AutoCloseable {
 
   private final Database db;
   private final int maxBatch;
-  private final List<Write> everyBatch = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Write> everyBatch = new CopyOnWriteArrayList<>();
   private final BlockingQueue<Op> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean closed;

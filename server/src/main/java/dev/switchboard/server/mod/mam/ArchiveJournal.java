@@ -204,8 +204,8 @@ final class ArchiveJournal implements AutoCloseable {
 
   // ---- moving (commit thread) ----
 
-  /** Moves the rows of the owners waiting longest, about {@code maxRows}; returns how many. */
-  private int move(Connection c, int maxRows) throws SQLException {
+  /** Moves the rows of the owners waiting longest, about {@code maxRows}. */
+  private void move(Connection c, int maxRows) throws SQLException {
     Map<String, Long> chosen = new LinkedHashMap<>();
     int rows = 0;
     for (Map.Entry<String, Waiting> e : waiting.entrySet()) {
@@ -215,7 +215,7 @@ final class ArchiveJournal implements AutoCloseable {
       chosen.put(e.getKey(), e.getValue().rows.peekLast().seq());
       rows += e.getValue().rows.size();
     }
-    return moveChosen(c, chosen);
+    moveChosen(c, chosen);
   }
 
   private boolean due() {
@@ -248,18 +248,19 @@ final class ArchiveJournal implements AutoCloseable {
   }
 
   /** Moves each chosen owner's rows up to the seq given, then forgets what is moved everywhere. */
-  private int moveChosen(Connection c, Map<String, Long> chosen) throws SQLException {
+  private void moveChosen(Connection c, Map<String, Long> chosen) throws SQLException {
     if (chosen.isEmpty()) {
-      return 0;
+      return;
     }
     StringBuilder seqs = new StringBuilder("seq IN (");
-    int rows = 0;
+    String comma = "";
     for (Map.Entry<String, Long> e : chosen.entrySet()) {
       for (Row r : waiting.get(e.getKey()).rows) {
         if (r.seq() > e.getValue()) {
           break;
         }
-        seqs.append(rows++ == 0 ? "" : ",").append(r.seq()); // our own numbers, not input
+        seqs.append(comma).append(r.seq()); // our own numbers, not input
+        comma = ",";
       }
     }
     seqs.append(')');
@@ -284,7 +285,6 @@ final class ArchiveJournal implements AutoCloseable {
             forget(chosen);
           }
         });
-    return rows;
   }
 
   private void forget(Map<String, Long> moved) {
